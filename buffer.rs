@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! DMA buffers: coherent memory allocated on the device that performs the DMA.
+//!
+//! A [`Buffer`] is reference counted. The file that allocated it holds one reference until
+//! user space frees it (or closes the file); every transfer using it and every user-space
+//! mapping holds another. The memory is therefore released only when no mapping and no
+//! transfer uses it any more, whatever order user space does things in.
+
+use kernel::{
+    device::{
+        Bound,
+        Device, //
+    },
+    dma::Coherent,
+    page::PAGE_SIZE,
+    prelude::*,
+    sync::{
+        aref::ARef,
+        Arc, //
+    },
+};
+
+use crate::dma_chan::raw_device;
+
+/// One coherent DMA buffer.
+pub(crate) struct Buffer {
+    mem: Coherent<[u8]>,
+    /// The device the memory was allocated on (the channel's provider).
+    dev: ARef<Device>,
+    /// The size user space asked for.
+    pub(crate) size: u64,
+    /// The size rounded up to whole pages: what was allocated and what may be mapped.
+    pub(crate) alloc_size: u64,
+    /// Whether the provider is cache-coherent (`dma-coherent`).
+    pub(crate) coherent: bool,
+}
+
+impl Buffer {
+    /// Allocates `size` zeroed bytes (rounded up to whole pages) for DMA by `dev`.
+    pub(crate) fn alloc(dev: &Device<Bound>, size: u64) -> Result<Arc<Self>> {
+        let alloc_size = size
+            .checked_add(PAGE_SIZE as u64 - 1)
+            .ok_or(EOVERFLOW)?
+            & !(PAGE_SIZE as u64 - 1);
+        let len = usize::try_from(alloc_size).map_err(|_| EOVERFLOW)?;
+        // Zeroed: user space must never see stale kernel data.
+        let mem = Coherent::<u8>::zeroed_slice(dev, len, GFP_KERNEL).map_err(|_| ENOMEM)?;
+        let coherent = crate::mmap::dev_is_coherent(dev);
+        Ok(Arc::new(
+            Self {
+                mem,
+                dev: dev.into(),
+                size,
+                alloc_size,
+                coherent,
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// The bus address of byte `off`.
+    pub(crate) fn dma_addr(&self, off: u64) -> u64 {
+        u64::from(self.mem.dma_handle()) + off
+    }
+
+    /// The DMA address of the start of the buffer.
+    pub(crate) fn dma_handle(&self) -> u64 {
+        self.mem.dma_handle().into()
+    }
+
+    /// The kernel virtual address of the buffer.
+    pub(crate) fn cpu_addr(&self) -> *mut u8 {
+        self.mem.as_mut_ptr().cast()
+    }
+
+    /// The raw device the buffer belongs to.
+    pub(crate) fn raw_dev(&self) -> *mut kernel::bindings::device {
+        raw_device(&*self.dev)
+    }
+
+    /// Checks that `[off, off + len)` lies inside the buffer; returns the end.
+    pub(crate) fn check_range(&self, off: u64, len: u64) -> Result<u64> {
+        let end = off.checked_add(len).ok_or(EOVERFLOW)?;
+        if end > self.size {
+            return Err(EINVAL);
+        }
+        Ok(end)
+    }
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note OR MIT */
+/*
+ * axi_dma: zero-copy DMA between user space and FPGA logic (dmaengine channels).
+ *
+ * The one ABI definition shared by the kernel module (ioctl.rs mirrors it and checks sizes
+ * at build time), the C library (lib/c) and the Rust crate (lib/rust, checked in tests).
+ * All structures have fixed-width fields and explicit padding: the same layout on 32-bit
+ * and 64-bit user space, so compat tasks need no translation. User pointers are __u64.
+ */
+#ifndef _UAPI_AXI_DMA_H
+#define _UAPI_AXI_DMA_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define AXI_DMA_ABI_VERSION 1
+#define AXI_DMA_IOC_MAGIC 0xAD
+#define AXI_DMA_MAX_CHANNELS 8
+#define AXI_DMA_NAME_LEN 32
+
+/* Channel directions (bit masks of struct axi_dma_chan_info.directions). */
+#define AXI_DMA_DIR_MEM_TO_MEM (1U << 0) /* memcpy */
+#define AXI_DMA_DIR_MEM_TO_DEV (1U << 1) /* e.g. AXI DMA MM2S, "tx" */
+#define AXI_DMA_DIR_DEV_TO_MEM (1U << 2) /* e.g. AXI DMA S2MM, "rx" */
+
+struct axi_dma_info {
+	__u32 abi_version;     /* out: AXI_DMA_ABI_VERSION */
+	__u32 num_channels;    /* out */
+	__u32 max_buffers;     /* out: per open file */
+	__u32 max_inflight;    /* out: per open file */
+	__u64 max_buffer_size; /* out: bytes */
+	__u64 reserved[4];
+};
+
+struct axi_dma_chan_info {
+	__u32 index;        /* in: 0 .. num_channels-1 */
+	__u32 directions;   /* out: AXI_DMA_DIR_* */
+	__u32 addr_align;   /* out: bytes; offsets and lengths must be multiples for memcpy */
+	__u32 max_seg_size; /* out: largest single transfer in bytes */
+	__u32 residue_granularity; /* out: 0 descriptor, 1 segment, 2 burst */
+	__u32 coherent;     /* out: 1 if the provider is cache-coherent (dma-coherent) */
+	char name[AXI_DMA_NAME_LEN];     /* out: the dma-names entry, NUL-terminated */
+	char provider[AXI_DMA_NAME_LEN]; /* out: provider channel, e.g. "dma0chan1" */
+	__u64 reserved[2];
+};
+
+struct axi_dma_alloc {
+	__u64 size;        /* in: bytes, 1 .. max_buffer_size */
+	__u32 chan;        /* in: channel whose provider will access the buffer */
+	__u32 flags;       /* in: 0 (reserved for future use, must be 0) */
+	__u32 id;          /* out: buffer handle */
+	__u32 pad;
+	__u64 mmap_offset; /* out: pass to mmap(); the mapping may cover the whole buffer */
+	__u64 mmap_size;   /* out: size rounded up to whole pages */
+};
+
+struct axi_dma_free {
+	__u32 id;  /* in */
+	__u32 pad;
+};
+
+/* Transfer kinds. */
+#define AXI_DMA_XFER_MEMCPY   0 /* src_buf/src_off -> dst_buf/dst_off */
+#define AXI_DMA_XFER_TO_DEV   1 /* src_buf/src_off -> device (MM2S, "tx") */
+#define AXI_DMA_XFER_FROM_DEV 2 /* device -> dst_buf/dst_off (S2MM, "rx") */
+
+/* Transfer flags. */
+#define AXI_DMA_XFER_NONBLOCK (1U << 0) /* return after submission; collect with REAP */
+
+struct axi_dma_xfer {
+	__u32 chan;       /* in */
+	__u32 kind;       /* in: AXI_DMA_XFER_* */
+	__u32 src_buf;    /* in: buffer id (MEMCPY, TO_DEV) */
+	__u32 dst_buf;    /* in: buffer id (MEMCPY, FROM_DEV) */
+	__u64 src_off;    /* in */
+	__u64 dst_off;    /* in */
+	__u64 len;        /* in: bytes, >= 1 */
+	__u32 flags;      /* in: AXI_DMA_XFER_* flags */
+	__u32 timeout_ms; /* in: blocking wait; 0 = the module's default */
+	__u64 user_data;  /* in: returned with the completion */
+	__u64 xfer_id;    /* out: transfer id (NONBLOCK, or after EINTR) */
+	__u64 bytes;      /* out (blocking): bytes transferred = len - residue */
+	__s32 error;      /* out (blocking): 0 or a negative errno */
+	__u32 pad;
+};
+
+struct axi_dma_completion {
+	__u64 xfer_id;
+	__u64 user_data;
+	__u64 bytes;      /* bytes transferred */
+	__s32 error;      /* 0, -EIO (provider reported an error), -ECANCELED, -ETIMEDOUT */
+	__u32 chan;
+};
+
+struct axi_dma_reap {
+	__u64 entries;    /* in: user pointer to struct axi_dma_completion[max] */
+	__u32 max;        /* in: 1 .. 256 */
+	__u32 min;        /* in: wait until at least this many (0 = don't wait) */
+	__u32 timeout_ms; /* in: how long to wait for `min` (0 = the module's default) */
+	__u32 count;      /* out: completions written */
+	__u32 pending;    /* out: transfers of this file still in flight */
+	__u32 pad;
+};
+
+struct axi_dma_status {
+	__u64 xfer_id;    /* in */
+	__u32 state;      /* out: AXI_DMA_STATE_* */
+	__s32 error;      /* out */
+	__u64 bytes;      /* out: bytes transferred so far (residue-based while in flight) */
+};
+#define AXI_DMA_STATE_PENDING 0
+#define AXI_DMA_STATE_DONE    1
+
+struct axi_dma_wait {
+	__u64 xfer_id;    /* in */
+	__u32 timeout_ms; /* in: 0 = the module's default */
+	__s32 error;      /* out */
+	__u64 bytes;      /* out */
+	__u64 user_data;  /* out */
+};
+
+struct axi_dma_cancel {
+	__u32 chan;       /* in: terminates every transfer on this channel */
+	__u32 cancelled;  /* out: transfers that were still in flight */
+};
+
+/*
+ * Device-side settings of a slave channel (MEM_TO_DEV or DEV_TO_MEM): the fixed device
+ * address (a FIFO; ignored by AXI DMA), bus width in bytes and burst length in words.
+ * Applies to the channel as a whole, for every open file.
+ */
+struct axi_dma_slave_config {
+	__u32 chan;       /* in */
+	__u32 direction;  /* in: AXI_DMA_DIR_MEM_TO_DEV or AXI_DMA_DIR_DEV_TO_MEM */
+	__u64 dev_addr;   /* in */
+	__u32 addr_width; /* in: 1, 2, 4 or 8 */
+	__u32 maxburst;   /* in: >= 1 */
+};
+
+#define AXI_DMA_IOC_INFO      _IOR(AXI_DMA_IOC_MAGIC, 0x00, struct axi_dma_info)
+#define AXI_DMA_IOC_CHAN_INFO _IOWR(AXI_DMA_IOC_MAGIC, 0x01, struct axi_dma_chan_info)
+#define AXI_DMA_IOC_ALLOC     _IOWR(AXI_DMA_IOC_MAGIC, 0x02, struct axi_dma_alloc)
+#define AXI_DMA_IOC_FREE      _IOW(AXI_DMA_IOC_MAGIC, 0x03, struct axi_dma_free)
+#define AXI_DMA_IOC_XFER      _IOWR(AXI_DMA_IOC_MAGIC, 0x04, struct axi_dma_xfer)
+#define AXI_DMA_IOC_WAIT      _IOWR(AXI_DMA_IOC_MAGIC, 0x05, struct axi_dma_wait)
+#define AXI_DMA_IOC_REAP      _IOWR(AXI_DMA_IOC_MAGIC, 0x06, struct axi_dma_reap)
+#define AXI_DMA_IOC_STATUS    _IOWR(AXI_DMA_IOC_MAGIC, 0x07, struct axi_dma_status)
+#define AXI_DMA_IOC_CANCEL    _IOWR(AXI_DMA_IOC_MAGIC, 0x08, struct axi_dma_cancel)
+#define AXI_DMA_IOC_SLAVE_CONFIG _IOW(AXI_DMA_IOC_MAGIC, 0x09, struct axi_dma_slave_config)
+
+#endif /* _UAPI_AXI_DMA_H */

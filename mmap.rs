@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Mapping DMA buffers into user space.
+//!
+//! The PFN comes from the buffer's DMA address (`PHYS_PFN(dma_to_phys(dev, dma))`) and is
+//! mapped with `remap_pfn_range()`. The page protection is the memory type of the kernel's
+//! own coherent mapping for that device, as `dma_pgprot()` chooses it: unchanged (cacheable)
+//! for a `dma-coherent` device, `pgprot_dmacoherent()` (non-cacheable / write-combine)
+//! otherwise. When the device sits behind an IOMMU the DMA address is an IOVA, not a
+//! physical address: then `dma_mmap_attrs()` maps the right pages instead.
+//!
+//! Every mapping holds a reference to its [`Buffer`] (taken here, copied in `vm_ops->open`
+//! on fork or split, dropped in `vm_ops->close`), so a buffer is never freed while mapped.
+
+use kernel::{
+    bindings,
+    device::Device,
+    ffi::c_void,
+    mm::virt::{
+        flags,
+        VmaNew, //
+    },
+    page::PAGE_SHIFT,
+    prelude::*,
+    sync::{
+        Arc,
+        ArcBorrow, //
+    },
+};
+
+use crate::{
+    buffer::Buffer,
+    dma_chan::{
+        ffi,
+        raw_device, //
+    },
+};
+
+/// Whether DMA by `dev` is cache-coherent (`dev_is_dma_coherent()`).
+pub(crate) fn dev_is_coherent<Ctx: kernel::device::DeviceContext>(dev: &Device<Ctx>) -> bool {
+    // SAFETY: `dev` is a valid device for the duration of the call.
+    unsafe { ffi::axi_dma_shim_dev_is_coherent(raw_device(dev)) }
+}
+
+/// The offset, in bytes, that user space passed to `mmap()`.
+///
+/// # Safety
+///
+/// `vma` must be a VMA under construction in an `mmap` file operation.
+pub(crate) unsafe fn vma_offset(vma: *mut bindings::vm_area_struct) -> Result<u64> {
+    // SAFETY: Guaranteed by the caller.
+    let pgoff = unsafe { ffi::axi_dma_shim_vma_pgoff(vma) } as u64;
+    pgoff.checked_mul(1u64 << PAGE_SHIFT).ok_or(EOVERFLOW)
+}
+
+/// Maps `[in_off, in_off + vma length)` of `buf` into `vma`.
+///
+/// # Safety
+///
+/// `vma` must be a VMA under construction in an `mmap` file operation of a file that keeps
+/// this module loaded while the VMA exists (the VMA holds the file).
+pub(crate) unsafe fn map_buffer(
+    vma: *mut bindings::vm_area_struct,
+    buf: &Arc<Buffer>,
+    in_off: u64,
+) -> Result {
+    // SAFETY: Guaranteed by the caller: `vma` is valid and being set up by us.
+    let area = unsafe { VmaNew::from_raw(vma) };
+    let len = (area.end() - area.start()) as u64;
+    let end = in_off.checked_add(len).ok_or(EOVERFLOW)?;
+    if end > buf.alloc_size {
+        // Mapping past the buffer's end would expose memory we do not own.
+        return Err(EINVAL);
+    }
+    if area.flags() & flags::SHARED == 0 {
+        // A private (copy-on-write) mapping of device memory makes no sense: the device
+        // would never see the CPU's writes.
+        return Err(EINVAL);
+    }
+    // No executable DMA memory, ever.
+    area.try_clear_mayexec()?;
+    if area.executable() {
+        return Err(EPERM);
+    }
+
+    let dev = buf.raw_dev();
+    // SAFETY: `dev` is the buffer's device, kept alive by the buffer.
+    let iommu = unsafe { ffi::axi_dma_shim_iommu_mapped(dev) };
+    if iommu {
+        // The DMA address is an IOVA: let the DMA layer find the pages. It maps from
+        // `vm_pgoff` into the allocation, so express our offset that way.
+        // SAFETY: `vma` is valid and under construction; we only adjust its offset.
+        unsafe { (*vma).vm_pgoff = (in_off >> PAGE_SHIFT) as _ };
+        // SAFETY: `cpu_addr`/`dma_handle`/`alloc_size` describe one live coherent
+        // allocation on `dev`; the VMA is valid.
+        kernel::error::to_result(unsafe {
+            bindings::dma_mmap_attrs(
+                dev,
+                vma,
+                buf.cpu_addr().cast::<c_void>(),
+                buf.dma_handle() as bindings::dma_addr_t,
+                buf.alloc_size as usize,
+                0,
+            )
+        })?;
+    } else {
+        // SAFETY: `dev` is valid (see above); a pure address translation.
+        let pfn = unsafe { ffi::axi_dma_shim_dma_to_pfn(dev, buf.dma_addr(in_off)) };
+        if !buf.coherent {
+            // SAFETY: `vma` is valid and under construction.
+            unsafe { ffi::axi_dma_shim_vma_set_dmacoherent(vma) };
+        }
+        // SAFETY: `vma` is valid; the PFN range belongs to our allocation (checked above
+        // against `alloc_size`, which is whole pages) and stays allocated while mapped
+        // because the VMA holds a buffer reference (below).
+        kernel::error::to_result(unsafe { ffi::axi_dma_shim_remap(vma, pfn, len as _) })?;
+    }
+    area.set_dontexpand();
+    area.set_dontdump();
+
+    let private = Arc::into_raw(buf.clone());
+    // SAFETY: `vma` is valid; `VM_OPS` is static; `private` is a buffer reference that
+    // `vma_close` gives back.
+    unsafe { ffi::axi_dma_shim_vma_set_ops(vma, &VM_OPS.0, private.cast_mut().cast()) };
+    Ok(())
+}
+
+/// `vm_ops->open`: a VMA was copied (fork) or split; it takes its own buffer reference.
+unsafe extern "C" fn vma_open(vma: *mut bindings::vm_area_struct) {
+    // SAFETY: The VMA was set up by `map_buffer`, so its private data is an `Arc<Buffer>`
+    // reference that the original VMA still holds for the duration of this call.
+    let p = unsafe { ffi::axi_dma_shim_vma_private(vma) }.cast_const().cast::<Buffer>();
+    // SAFETY: `p` comes from `Arc::into_raw` and is alive (see above).
+    let borrowed = unsafe { ArcBorrow::from_raw(p) };
+    // The new VMA's reference, given back by its `vma_close`.
+    let _ = Arc::into_raw(Arc::<Buffer>::from(borrowed));
+}
+
+/// `vm_ops->close`: the VMA goes away and drops its buffer reference.
+unsafe extern "C" fn vma_close(vma: *mut bindings::vm_area_struct) {
+    // SAFETY: The VMA was set up by `map_buffer` or copied with `vma_open`, so it owns one
+    // reference made by `Arc::into_raw` (or `increment_strong_count`).
+    let p = unsafe { ffi::axi_dma_shim_vma_private(vma) }.cast_const().cast::<Buffer>();
+    // SAFETY: See above; this gives the VMA's reference back exactly once.
+    drop(unsafe { Arc::from_raw(p) });
+}
+
+/// `vm_operations_struct` wrapper so that it can be a `static` (it holds raw pointers).
+struct VmOps(bindings::vm_operations_struct);
+// SAFETY: The table is immutable and only holds function pointers.
+unsafe impl Sync for VmOps {}
+
+static VM_OPS: VmOps = VmOps(bindings::vm_operations_struct {
+    open: Some(vma_open),
+    close: Some(vma_close),
+    // SAFETY: All-zero is a valid `vm_operations_struct` (no callbacks).
+    ..unsafe { core::mem::zeroed() }
+});

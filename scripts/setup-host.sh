@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Install everything the project needs on a Debian 12 (bookworm) x86_64 host.
+# Idempotent: a second run only checks and returns in seconds.
+# No package-mirror host is written here: it is read from this machine's apt sources.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+stamp="$CACHE/host-setup.v3.stamp"
+if [ -f "$stamp" ] && [ -x /usr/bin/rustc ] && [ -x "$BINDGEN" ] && command -v qemu-system-aarch64 >/dev/null \
+   && [ -f "$(kernel_tarball_path)" ] && [ -x "$BUSYBOX_DIR/arm64/bin/busybox" ] && [ -x "$BUSYBOX_DIR/armhf/bin/busybox" ] \
+   && command -v dt-validate >/dev/null; then
+  log "host already set up (stamp $stamp)"
+  exit 0
+fi
+
+[ "$(id -u)" = 0 ] || die "run as root (apt-get install is needed)"
+export DEBIAN_FRONTEND=noninteractive
+
+# The first deb822 entry's URIs value is the Debian mirror this machine uses.
+mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+[ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+[ -n "$mirror" ] || die "cannot find the Debian mirror in /etc/apt/sources.list.d/debian.sources"
+
+bp=/etc/apt/sources.list.d/axi-dma-backports.sources
+if [ ! -f "$bp" ]; then
+  cat > "$bp" <<EOF
+Types: deb
+URIs: $mirror
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+fi
+
+# apt-get update, retried: a mirror mid-sync fails an index now and then.
+apt_update() {
+  local i
+  for i in 1 2 3; do "$@" update -qq && return 0; log "apt-get update failed (try $i), retrying"; sleep 10; done
+  log "warning: apt-get update kept failing; continuing with the lists we have"
+}
+
+# A private apt state (its own lists, sources and architecture) for download-only fetches,
+# so the system's package set is never touched. Usage: private_download NAME SUITES ARCH PKG DESTDIR
+private_download() {
+  local name=$1 suites=$2 arch=$3 pkg=$4 dest=$5 st="$CACHE/apt-$1"
+  mkdir -p "$st/lists/partial" "$st/archives/partial" "$st/etc"
+  cat > "$st/etc/private.sources" <<EOF2
+Types: deb
+URIs: $mirror
+Suites: $suites
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF2
+  local aopts=(-o Dir::State::Lists="$st/lists" -o Dir::Etc::SourceList=/dev/null
+         -o Dir::Etc::SourceParts="$st/etc" -o Dir::Cache::Archives="$st/archives"
+         -o APT::Architecture="$arch" -o APT::Architectures::="$arch" -o Acquire::Languages=none
+         -o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  apt_update apt-get "${aopts[@]}"
+  (cd "$dest" && apt-get "${aopts[@]}" download -qq "$pkg")
+}
+
+log "apt-get update"
+apt_update apt-get
+
+log "installing build and emulation packages"
+apt-get install -y -qq --no-install-recommends \
+  rustc-web rust-web-src \
+  clang-19 lld-19 llvm-19 libclang-19-dev \
+  flex bison bc libssl-dev libelf-dev cpio kmod xz-utils rsync file \
+  device-tree-compiler python3 \
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
+  >/dev/null
+apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-arm >/dev/null
+
+if [ ! -x "$BINDGEN" ]; then
+  log "cargo install bindgen-cli (about 2 minutes)"
+  cargo install --locked --root "$CACHE/bindgen" bindgen-cli
+fi
+
+# dtschema (dt-validate) for checking our device trees against our binding.
+if ! command -v dt-validate >/dev/null; then
+  log "pip install dtschema"
+  python3 -m pip install -q dtschema
+fi
+
+# busybox-static for both guest architectures (download only).
+for a in arm64 armhf; do
+  if [ ! -x "$BUSYBOX_DIR/$a/bin/busybox" ]; then
+    log "busybox-static:$a"
+    t=$(mktemp -d); private_download "busybox-$a" bookworm "$a" busybox-static "$t"
+    rm -rf "$BUSYBOX_DIR/$a"; mkdir -p "$BUSYBOX_DIR/$a"
+    dpkg-deb -x "$t"/busybox-static_*.deb "$t/x"
+    mkdir -p "$BUSYBOX_DIR/$a/bin"; cp "$t/x/bin/busybox" "$BUSYBOX_DIR/$a/bin/busybox"
+    rm -rf "$t"
+  fi
+done
+
+# Kernel source: linux-source-$KVER_SERIES from whichever configured suite has it
+# (sid or trixie-backports), fetched with a private apt state so the system is never upgraded.
+if [ ! -f "$(kernel_tarball_path)" ]; then
+  log "downloading linux-source-$KVER_SERIES"
+  t=$(mktemp -d)
+  private_download kernel "sid trixie-backports" amd64 "linux-source-$KVER_SERIES" "$t"
+  deb=$(ls "$t"/linux-source-"$KVER_SERIES"_*.deb)
+  dpkg-deb -x "$deb" "$t/x"
+  mkdir -p "$(dirname "$(kernel_tarball_path)")"
+  mv "$t"/x/usr/src/linux-source-"$KVER_SERIES".tar.* "$(kernel_tarball_path)"
+  basename "$deb" > "$CACHE/linux-source.deb-name"
+  rm -rf "$t"
+fi
+
+touch "$stamp"
+log "host setup done"
