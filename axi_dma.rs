@@ -181,7 +181,7 @@ impl AxiDmaDriver {
                 Ok(c) => c,
                 Err(e) => {
                     if e != EPROBE_DEFER {
-                        dev_err!(dev, "cannot get DMA channel {:?}: {:?}\n", name, e);
+                        dev_err!(dev, "cannot get DMA channel {}: {:?}\n", name.to_str().unwrap_or("?"), e);
                     }
                     return Err(e);
                 }
@@ -194,9 +194,9 @@ impl AxiDmaDriver {
             provider[..n].copy_from_slice(&pn[..n]);
             dev_info!(
                 dev,
-                "channel {:?} = {:?} (directions {:#x}, align {}, {}coherent)\n",
-                name,
-                chan.name(),
+                "channel {} = {} (directions {:#x}, align {}, {}coherent)\n",
+                name.to_str().unwrap_or("?"),
+                chan.name().to_str().unwrap_or("?"),
                 caps.directions,
                 caps.addr_align,
                 if coherent { "" } else { "non-" }
@@ -264,8 +264,8 @@ impl platform::Driver for AxiDmaDriver {
             };
             dev_info!(
                 dev,
-                "/dev/{:?} ready: {} channel(s), buffers up to {} bytes\n",
-                name,
+                "/dev/{} ready: {} channel(s), buffers up to {} bytes\n",
+                name.to_str().unwrap_or("?"),
                 shared.chans.len(),
                 max_buffer_size
             );

@@ -78,10 +78,10 @@ pub(crate) unsafe fn map_buffer(
         return Err(EINVAL);
     }
     // No executable DMA memory, ever.
-    area.try_clear_mayexec()?;
     if area.executable() {
         return Err(EPERM);
     }
+    area.try_clear_mayexec()?;
 
     let dev = buf.raw_dev();
     // SAFETY: `dev` is the buffer's device, kept alive by the buffer.

@@ -1,0 +1,22 @@
+# Helpers for the guest scripts (sourced).
+result() { # NAME PASS|FAIL [why]
+  echo "@@RESULT ${BOARD}:$1 $2 ${3:-}"
+}
+check() { # NAME command...   (PASS if the command succeeds)
+  n=$1; shift
+  if out=$("$@" 2>&1); then result "$n" PASS; else result "$n" FAIL "$(echo "$out" | tail -3 | tr '\n' ' ')"; fi
+}
+cma_free() { awk '/^CmaFree:/ {print $2}' /proc/meminfo; }
+drv=/sys/bus/platform/drivers/axi_dma_mod
+client_dev() { for d in $drv/*; do [ -L "$d" ] && basename "$d" && return; done; }
+load() { insmod /lib/modules/axi_dma_mod.ko "$@"; }
+# Run the C test program; each "ok X" / "not ok X: why" line becomes a result.
+run_ctests() { # args for axi_dma_test
+  axi_dma_test "$@" 2>&1 | while IFS= read -r line; do
+    case $line in
+      "ok "*) result "${line#ok }" PASS ;;
+      "not ok "*) rest=${line#not ok }; result "${rest%%:*}" FAIL "${rest#*: }" ;;
+      *) echo "$line" ;;
+    esac
+  done
+}

@@ -1,0 +1,63 @@
+#!/bin/sh
+# The guest half of `make test`: every check prints one @@RESULT line for the host.
+. /guest/lib.sh
+
+cma0=$(cma_free)
+dma_err0=$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null || echo missing)
+echo "# CmaFree at start: ${cma0} kB"
+nchan=$(ls /sys/class/dma 2>/dev/null | wc -l)
+[ "$nchan" -gt 0 ] && result dma_channels_listed PASS || result dma_channels_listed FAIL "no dmaengine channels"
+ls /sys/class/dma | tr '\n' ' '; echo
+
+check module_load load
+check misc_device test -c /dev/axi-dma0
+dev=$(client_dev)
+[ -n "$dev" ] && result bound_to_client_node PASS || result bound_to_client_node FAIL "no device bound"
+
+# The C test suite (each test is a result).
+run_ctests
+
+# Unbind while a file is open, transfers were in flight and buffers are mapped.
+rm -f /tmp/go; mkfifo /tmp/go
+exec 4<>/tmp/go
+axi_dma_test hold </tmp/go >/tmp/hold.out 2>&1 &
+hpid=$!
+i=0; while ! grep -q holding /tmp/hold.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+if echo "$dev" > $drv/unbind; then
+  [ ! -e /dev/axi-dma0 ] && result unbind_removes_device PASS || result unbind_removes_device FAIL "/dev/axi-dma0 still there"
+else
+  result unbind_removes_device FAIL "unbind write failed"
+fi
+echo go >&4
+wait $hpid
+if grep -q "^ok hold" /tmp/hold.out; then result unbind_with_open_file PASS; else result unbind_with_open_file FAIL "$(tail -2 /tmp/hold.out | tr '\n' ' ')"; fi
+exec 4>&-
+check rebind sh -c "echo $dev > $drv/bind && test -c /dev/axi-dma0"
+run_ctests memcpy_within
+
+# rmmod must refuse while a file is open (the fops owner pins the module), then succeed.
+exec 5</dev/axi-dma0
+if rmmod axi_dma_mod 2>/dev/null; then result rmmod_refused_while_open FAIL "module unloaded under an open file"; else result rmmod_refused_while_open PASS; fi
+exec 5<&-
+check rmmod rmmod axi_dma_mod
+
+# Load/unload cycles.
+ok=1
+for i in 1 2 3 4 5; do load && axi_dma_test info >/dev/null && rmmod axi_dma_mod || ok=0; done
+[ $ok = 1 ] && result insmod_rmmod_cycles PASS || result insmod_rmmod_cycles FAIL
+
+# All DMA memory came back.
+cma1=$(cma_free)
+echo "# CmaFree at end: ${cma1} kB"
+[ "$cma1" = "$cma0" ] && result cma_returned PASS || result cma_returned FAIL "CmaFree ${cma0} kB -> ${cma1} kB"
+
+# DMA-API debug and kmemleak.
+n=$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null || echo missing)
+[ "$n" = "$dma_err0" ] && result dma_api_debug_clean PASS || result dma_api_debug_clean FAIL "error_count $dma_err0 -> $n"
+if [ -e /sys/kernel/debug/kmemleak ]; then
+  echo scan > /sys/kernel/debug/kmemleak; sleep 1; echo scan > /sys/kernel/debug/kmemleak
+  leaks=$(cat /sys/kernel/debug/kmemleak)
+  [ -z "$leaks" ] && result kmemleak_clean PASS || { echo "$leaks" | head -40; result kmemleak_clean FAIL "$(echo "$leaks" | grep -c unreferenced) unreferenced objects"; }
+else
+  result kmemleak_clean FAIL "kmemleak not available"
+fi

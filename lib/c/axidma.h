@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libaxidma: a small C library over the axi_dma UAPI (include/uapi/axi_dma.h).
+ *
+ * Every function returns 0 (or a non-negative count/id) on success and a negative errno
+ * on failure; errno is left as the kernel set it. Buffers are mapped on allocation:
+ * struct axidma_buf.ptr points at the buffer's bytes until axidma_buf_free().
+ *
+ *   struct axidma_dev d;
+ *   struct axidma_buf a, b;
+ *   axidma_open(&d, NULL);                       // /dev/axi-dma0
+ *   axidma_buf_alloc(&d, 0, 4096, &a);           // on channel 0's DMA device
+ *   axidma_buf_alloc(&d, 0, 4096, &b);
+ *   memset(a.ptr, 0x5a, 4096);
+ *   axidma_memcpy(&d, 0, &b, 0, &a, 0, 4096, 0); // blocking, default timeout
+ *   axidma_buf_free(&d, &a); axidma_buf_free(&d, &b); axidma_close(&d);
+ */
+#ifndef AXIDMA_H
+#define AXIDMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../include/uapi/axi_dma.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct axidma_dev {
+	int fd;
+	struct axi_dma_info info;
+};
+
+struct axidma_buf {
+	uint32_t id;
+	uint32_t chan;
+	uint64_t size;     /* bytes asked for */
+	uint64_t map_size; /* bytes mapped (whole pages) */
+	uint64_t offset;   /* mmap offset */
+	uint8_t *ptr;      /* the mapping */
+};
+
+/* Open a device (NULL: /dev/axi-dma0) and check the ABI version. */
+int axidma_open(struct axidma_dev *d, const char *path);
+void axidma_close(struct axidma_dev *d);
+int axidma_chan_info(struct axidma_dev *d, uint32_t index, struct axi_dma_chan_info *out);
+/* Index of the channel named `name` in dma-names, or -ENOENT. */
+int axidma_chan_find(struct axidma_dev *d, const char *name);
+
+int axidma_buf_alloc(struct axidma_dev *d, uint32_t chan, uint64_t size, struct axidma_buf *b);
+int axidma_buf_free(struct axidma_dev *d, struct axidma_buf *b);
+
+/* Blocking transfers (timeout_ms 0: the module's default). *bytes may be NULL. */
+int axidma_memcpy(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *dst, uint64_t dst_off,
+		  const struct axidma_buf *src, uint64_t src_off, uint64_t len, uint32_t timeout_ms);
+int axidma_send(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *src, uint64_t off,
+		uint64_t len, uint32_t timeout_ms);
+int axidma_recv(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *dst, uint64_t off,
+		uint64_t len, uint32_t timeout_ms, uint64_t *bytes);
+int axidma_slave_config(struct axidma_dev *d, uint32_t chan, uint32_t direction, uint64_t dev_addr,
+			uint32_t width, uint32_t burst);
+
+/* Any transfer (x->flags may hold AXI_DMA_XFER_NONBLOCK). Returns 0; x->xfer_id is set. */
+int axidma_xfer(struct axidma_dev *d, struct axi_dma_xfer *x);
+/* Non-blocking submission helpers: return the transfer id (> 0) or -errno. */
+int64_t axidma_submit_memcpy(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *dst,
+			     uint64_t dst_off, const struct axidma_buf *src, uint64_t src_off,
+			     uint64_t len, uint64_t user_data);
+int axidma_wait(struct axidma_dev *d, uint64_t xfer_id, uint32_t timeout_ms, struct axi_dma_wait *out);
+/* Collect finished transfers; waits up to timeout_ms until `min` are there. Returns the count. */
+int axidma_reap(struct axidma_dev *d, struct axi_dma_completion *c, uint32_t max, uint32_t min,
+		uint32_t timeout_ms, uint32_t *pending);
+int axidma_status(struct axidma_dev *d, uint64_t xfer_id, struct axi_dma_status *out);
+/* Terminate every transfer of this file on a channel. Returns how many were cancelled. */
+int axidma_cancel(struct axidma_dev *d, uint32_t chan);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AXIDMA_H */

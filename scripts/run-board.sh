@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Build everything for one emulated board, boot it in QEMU and run MODE (test|demo) inside.
+# The serial log is kept in $LOGDIR (default: out/ in the checkout). A guest that does not
+# finish within $GUEST_TIMEOUT seconds is killed and counted as a failure.
+# Usage: scripts/run-board.sh BOARD MODE   -> prints the guest's output; exit 0 if it ended.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+b=${1:?board}; mode=${2:-test}
+logdir=${LOGDIR:-$REPO/out}; mkdir -p "$logdir"
+log="$logdir/$b-$mode.log"
+timeout_s=${GUEST_TIMEOUT:-900}
+
+ko=$("$REPO/scripts/build-module.sh" "$b")
+ubin=$("$REPO/scripts/build-userspace.sh" "$b")
+"$REPO/scripts/build-dtbs.sh"
+initrd=$("$REPO/scripts/mkinitramfs.sh" "$b" "$ko" "$ubin")
+kimg="$(kernel_out "$b")/$(board_image "$b")"
+dtb="$CACHE/dtb/$b-qemu.dtb"
+
+case $b in
+  zcu102)
+    qemu=(qemu-system-aarch64 -M xlnx-zcu102 -m 2G -serial mon:stdio
+          -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b loglevel=7 kmemleak=on") ;;
+  zc702)
+    qemu=(qemu-system-arm -M xilinx-zynq-a9 -m 1024 -serial null -serial mon:stdio
+          -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b loglevel=7 kmemleak=on") ;;
+esac
+log "booting $b ($mode); serial log: $log"
+set +e
+timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" -nographic -no-reboot -audio none \
+  -kernel "$kimg" -dtb "$dtb" -initrd "$initrd" </dev/null >"$log" 2>&1
+rc=$?
+set -e
+tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+  echo "@@RESULT $b:guest_finished FAIL killed after ${timeout_s}s (hung guest)" >> "$log"
+elif ! grep -q '^@@GUEST-DONE' "$log"; then
+  echo "@@RESULT $b:guest_finished FAIL QEMU exited ($rc) before the guest finished" >> "$log"
+else
+  echo "@@RESULT $b:guest_finished PASS" >> "$log"
+fi
+cat "$log"

@@ -1,0 +1,791 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest test suite for the axi_dma driver: drives /dev/axi-dmaN from user space and
+ * checks the bytes that moved, the errno of every bad request and the mapping rules.
+ *
+ *   axi_dma_test [-d /dev/axi-dma0] [-c CHANNEL] [TEST...]     (no TEST: all of them)
+ *   axi_dma_test -l                                            list the tests
+ *
+ * Output: one line per test, "ok NAME" or "not ok NAME: why" (the guest runner turns
+ * these into results for the host). Exit status 0 only if every test passed.
+ */
+#define _GNU_SOURCE
+#define _FILE_OFFSET_BITS 64
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/c/axidma.h"
+
+static const char *dev_path = "/dev/axi-dma0";
+static uint32_t chan; /* the memcpy channel under test */
+static uint32_t align = 1;
+static char fail_msg[512];
+
+#define FAIL(...) do { snprintf(fail_msg, sizeof(fail_msg), __VA_ARGS__); return -1; } while (0)
+#define CHECK(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
+/* Expect a call returning -errno to fail with exactly `e`. */
+#define EXPECT_ERR(call, e) do { int r_ = (call); \
+	if (r_ != -(e)) FAIL("%s: got %d (%s), want -%s", #call, r_, r_ < 0 ? strerror(-r_) : "success", #e); } while (0)
+#define EXPECT_OK(call) do { int r_ = (call); \
+	if (r_ < 0) FAIL("%s: %s", #call, strerror(-r_)); } while (0)
+
+static void fill(uint8_t *p, uint64_t n, uint32_t seed)
+{
+	uint32_t x = seed * 2654435761u + 1;
+
+	for (uint64_t i = 0; i < n; i++) {
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		p[i] = (uint8_t)x;
+	}
+}
+
+static int64_t first_diff(const uint8_t *a, const uint8_t *b, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (int64_t)i;
+	return -1;
+}
+
+static int open_dev(struct axidma_dev *d)
+{
+	int r = axidma_open(d, dev_path);
+
+	if (r)
+		snprintf(fail_msg, sizeof(fail_msg), "open %s: %s", dev_path, strerror(-r));
+	return r;
+}
+
+static uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+/* ---- tests ---- */
+
+static int t_info(void)
+{
+	struct axidma_dev d;
+	struct axi_dma_chan_info ci;
+
+	if (open_dev(&d)) return -1;
+	CHECK(d.info.abi_version == AXI_DMA_ABI_VERSION, "abi %u", d.info.abi_version);
+	CHECK(d.info.num_channels >= 1 && d.info.num_channels <= AXI_DMA_MAX_CHANNELS, "channels %u", d.info.num_channels);
+	CHECK(d.info.max_buffer_size >= 4096, "max_buffer_size %llu", (unsigned long long)d.info.max_buffer_size);
+	for (uint32_t i = 0; i < d.info.num_channels; i++) {
+		EXPECT_OK(axidma_chan_info(&d, i, &ci));
+		CHECK(ci.name[0] && memchr(ci.name, 0, sizeof(ci.name)), "channel %u has no name", i);
+		CHECK(ci.provider[0], "channel %u has no provider name", i);
+		CHECK(ci.directions, "channel %u has no directions", i);
+		printf("# channel %u \"%s\" = %s dirs=%#x align=%u maxseg=%u coherent=%u\n", i, ci.name,
+		       ci.provider, ci.directions, ci.addr_align, ci.max_seg_size, ci.coherent);
+	}
+	EXPECT_ERR(axidma_chan_info(&d, d.info.num_channels, &ci), EINVAL);
+	EXPECT_ERR(axidma_chan_info(&d, 0xffffffffu, &ci), EINVAL);
+	CHECK(axidma_chan_find(&d, "no-such-channel") == -ENOENT, "chan_find of a bad name");
+	axidma_close(&d);
+	return 0;
+}
+
+static int t_bad_ioctl(void)
+{
+	struct axidma_dev d;
+	char junk[256] = { 0 };
+
+	if (open_dev(&d)) return -1;
+	CHECK(ioctl(d.fd, _IOWR(AXI_DMA_IOC_MAGIC, 0x7f, struct axi_dma_info), junk) < 0 && errno == ENOTTY,
+	      "unknown command: errno %d", errno);
+	/* Right number, wrong size: a different command. */
+	CHECK(ioctl(d.fd, _IOWR(AXI_DMA_IOC_MAGIC, 0x04, char[12]), junk) < 0 && errno == ENOTTY,
+	      "wrong size: errno %d", errno);
+	CHECK(ioctl(d.fd, 0, 0) < 0 && errno == ENOTTY, "cmd 0: errno %d", errno);
+	/* Bad pointers. */
+	CHECK(ioctl(d.fd, AXI_DMA_IOC_INFO, NULL) < 0 && errno == EFAULT, "INFO(NULL): errno %d", errno);
+	CHECK(ioctl(d.fd, AXI_DMA_IOC_XFER, (void *)16) < 0 && errno == EFAULT, "XFER(16): errno %d", errno);
+	CHECK(ioctl(d.fd, AXI_DMA_IOC_ALLOC, (void *)-4096L) < 0 && errno == EFAULT, "ALLOC(kernel addr): errno %d", errno);
+	axidma_close(&d);
+	return 0;
+}
+
+static int t_alloc_errors(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf b;
+	struct axi_dma_alloc a;
+	struct axi_dma_free f = { .id = 12345 };
+
+	if (open_dev(&d)) return -1;
+	EXPECT_ERR(axidma_buf_alloc(&d, chan, 0, &b), EINVAL);
+	EXPECT_ERR(axidma_buf_alloc(&d, chan, d.info.max_buffer_size + 1, &b), EINVAL);
+	EXPECT_ERR(axidma_buf_alloc(&d, chan, UINT64_MAX, &b), EINVAL);
+	EXPECT_ERR(axidma_buf_alloc(&d, d.info.num_channels, 4096, &b), EINVAL);
+	memset(&a, 0, sizeof(a));
+	a.size = 4096; a.chan = chan; a.flags = 0x80000000u;
+	CHECK(ioctl(d.fd, AXI_DMA_IOC_ALLOC, &a) < 0 && errno == EINVAL, "unknown flags: errno %d", errno);
+	CHECK(ioctl(d.fd, AXI_DMA_IOC_FREE, &f) < 0 && errno == ENOENT, "free unknown id: errno %d", errno);
+	f.id = 0; f.pad = 1;
+	CHECK(ioctl(d.fd, AXI_DMA_IOC_FREE, &f) < 0 && errno == EINVAL, "free with pad: errno %d", errno);
+	/* The per-file buffer limit. */
+	{
+		struct axidma_buf *bs = calloc(d.info.max_buffers + 1, sizeof(*bs));
+		uint32_t n = 0;
+		int r = 0;
+
+		while (n <= d.info.max_buffers && !(r = axidma_buf_alloc(&d, chan, 4096, &bs[n])))
+			n++;
+		for (uint32_t i = 0; i < n; i++)
+			axidma_buf_free(&d, &bs[i]);
+		free(bs);
+		CHECK(n == d.info.max_buffers && r == -ENOSPC, "limit: %u buffers then %d", n, r);
+	}
+	axidma_close(&d);
+	return 0;
+}
+
+static int t_alloc_zeroed(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf b;
+	uint64_t sizes[] = { 1, 4095, 4096, 4097, 1 << 20 };
+
+	if (open_dev(&d)) return -1;
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		EXPECT_OK(axidma_buf_alloc(&d, chan, sizes[i], &b));
+		CHECK(b.map_size == round_up(sizes[i], 4096) || b.map_size % (uint64_t)sysconf(_SC_PAGESIZE) == 0,
+		      "map_size %llu", (unsigned long long)b.map_size);
+		for (uint64_t j = 0; j < b.map_size; j++)
+			CHECK(b.ptr[j] == 0, "size %llu: byte %llu not zeroed", (unsigned long long)sizes[i], (unsigned long long)j);
+		memset(b.ptr, 0xa5, b.map_size); /* dirty it: the next allocation must be clean again */
+		EXPECT_OK(axidma_buf_free(&d, &b));
+	}
+	axidma_close(&d);
+	return 0;
+}
+
+/* Copy `len` bytes src[soff..] -> dst[doff..] by DMA and check every byte of dst. */
+static int copy_check(struct axidma_dev *d, struct axidma_buf *src, uint64_t soff,
+		      struct axidma_buf *dst, uint64_t doff, uint64_t len, uint32_t seed)
+{
+	uint8_t *before = malloc(dst->size);
+	int64_t at;
+	int r;
+
+	fill(src->ptr + soff, len, seed);
+	fill(dst->ptr, dst->size, seed + 7777);
+	memcpy(before, dst->ptr, dst->size);
+	r = axidma_memcpy(d, chan, dst, doff, src, soff, len, 0);
+	if (r) {
+		free(before);
+		FAIL("memcpy %llu bytes (%llu->%llu): %s", (unsigned long long)len, (unsigned long long)soff,
+		     (unsigned long long)doff, strerror(-r));
+	}
+	at = first_diff(dst->ptr + doff, src->ptr + soff, len);
+	if (at >= 0) {
+		free(before);
+		FAIL("memcpy %llu bytes: byte %lld differs", (unsigned long long)len, (long long)at);
+	}
+	/* Nothing outside the range may change. */
+	at = first_diff(dst->ptr, before, doff);
+	if (at < 0 && doff + len < dst->size)
+		at = first_diff(dst->ptr + doff + len, before + doff + len, dst->size - doff - len);
+	free(before);
+	CHECK(at < 0, "memcpy %llu bytes wrote outside its range", (unsigned long long)len);
+	return 0;
+}
+
+static int t_memcpy_sizes(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf s, t;
+	const uint64_t big = 4 << 20;
+	uint64_t sizes[] = { 1, 2, 3, 7, 64, 100, 511, 4095, 4096, 4097, 65535, 65537, 1 << 20, (1 << 20) + 3, big - 64 };
+	uint64_t offs[] = { 0, 1, 3, 4093 };
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, big, &s));
+	EXPECT_OK(axidma_buf_alloc(&d, chan, big, &t));
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		for (unsigned j = 0; j < sizeof(offs) / sizeof(offs[0]); j++) {
+			uint64_t len = sizes[i], so = offs[j], dof = offs[(j + 1) % 4];
+
+			if (align > 1) {
+				len = round_up(len, align);
+				so = round_up(so, align);
+				dof = round_up(dof, align);
+			}
+			if (so + len > big || dof + len > big)
+				continue;
+			if (copy_check(&d, &s, so, &t, dof, len, i * 31 + j))
+				return -1;
+		}
+	/* The largest: the whole buffer. */
+	if (copy_check(&d, &s, 0, &t, 0, big, 99))
+		return -1;
+	axidma_buf_free(&d, &s);
+	axidma_buf_free(&d, &t);
+	axidma_close(&d);
+	return 0;
+}
+
+static int t_memcpy_within(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf b;
+	uint64_t half = 128 * 1024;
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 2 * half, &b));
+	fill(b.ptr, half, 5);
+	memset(b.ptr + half, 0, half);
+	EXPECT_OK(axidma_memcpy(&d, chan, &b, half, &b, 0, half, 0));
+	CHECK(first_diff(b.ptr, b.ptr + half, half) < 0, "copy within one buffer differs");
+	axidma_buf_free(&d, &b);
+	axidma_close(&d);
+	return 0;
+}
+
+static int t_xfer_errors(void)
+{
+	struct axidma_dev d, d2;
+	struct axidma_buf s, t, other;
+	struct axi_dma_xfer x;
+	struct axi_dma_chan_info ci;
+
+	if (open_dev(&d)) return -1;
+	if (open_dev(&d2)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 8192, &s));
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 8192, &t));
+	EXPECT_OK(axidma_buf_alloc(&d2, chan, 8192, &other));
+	EXPECT_ERR(axidma_memcpy(&d, chan, &t, 0, &s, 0, 0, 0), EINVAL);          /* zero length */
+	EXPECT_ERR(axidma_memcpy(&d, chan, &t, 0, &s, 0, 8193, 0), EINVAL);       /* past the end */
+	EXPECT_ERR(axidma_memcpy(&d, chan, &t, 8000, &s, 0, 193, 0), EINVAL);     /* dst past the end */
+	EXPECT_ERR(axidma_memcpy(&d, chan, &t, 0, &s, UINT64_MAX, 2, 0), EOVERFLOW); /* wraps */
+	EXPECT_ERR(axidma_memcpy(&d, chan, &t, UINT64_MAX - 1, &s, 0, 4, 0), EOVERFLOW);
+	EXPECT_ERR(axidma_memcpy(&d, d.info.num_channels, &t, 0, &s, 0, 16, 0), EINVAL); /* channel */
+	/* Another file's buffer id is unknown here, whatever its number. */
+	{
+		struct axidma_buf fake = other;
+		int r = axidma_memcpy(&d, chan, &t, 0, &fake, 0, 16, 0);
+
+		CHECK(r == -ENOENT || (fake.id == s.id || fake.id == t.id), "foreign buffer id: %d", r);
+		fake.id = 999999;
+		EXPECT_ERR(axidma_memcpy(&d, chan, &t, 0, &fake, 0, 16, 0), ENOENT);
+	}
+	memset(&x, 0, sizeof(x));
+	x.chan = chan; x.kind = 77; x.src_buf = s.id; x.dst_buf = t.id; x.len = 16;
+	EXPECT_ERR(axidma_xfer(&d, &x), EINVAL);                                  /* bad kind */
+	x.kind = AXI_DMA_XFER_MEMCPY; x.flags = 0x100;
+	EXPECT_ERR(axidma_xfer(&d, &x), EINVAL);                                  /* bad flags */
+	x.flags = 0; x.pad = 3;
+	EXPECT_ERR(axidma_xfer(&d, &x), EINVAL);                                  /* non-zero pad */
+	/* A direction the channel cannot do. */
+	EXPECT_OK(axidma_chan_info(&d, chan, &ci));
+	if (!(ci.directions & AXI_DMA_DIR_MEM_TO_DEV))
+		EXPECT_ERR(axidma_send(&d, chan, &s, 0, 16, 0), EOPNOTSUPP);
+	/* Unknown transfer ids. */
+	EXPECT_ERR(axidma_wait(&d, 424242, 10, NULL), ENOENT);
+	{
+		struct axi_dma_status st;
+
+		EXPECT_ERR(axidma_status(&d, 424242, &st), ENOENT);
+	}
+	/* Reap arguments. */
+	{
+		struct axi_dma_completion c[4];
+		struct axi_dma_reap r = { .entries = (uintptr_t)c, .max = 0 };
+
+		CHECK(ioctl(d.fd, AXI_DMA_IOC_REAP, &r) < 0 && errno == EINVAL, "reap max 0");
+		r.max = 100000;
+		CHECK(ioctl(d.fd, AXI_DMA_IOC_REAP, &r) < 0 && errno == EINVAL, "reap max huge");
+		r.max = 2; r.min = 3;
+		CHECK(ioctl(d.fd, AXI_DMA_IOC_REAP, &r) < 0 && errno == EINVAL, "reap min > max");
+		CHECK(axidma_reap(&d, c, 4, 0, 0, NULL) == 0, "reap with nothing done");
+	}
+	/* The data is still right after all that. */
+	if (copy_check(&d, &s, 0, &t, 0, 8192, 3))
+		return -1;
+	axidma_buf_free(&d, &s);
+	axidma_buf_free(&d, &t);
+	axidma_buf_free(&d2, &other);
+	axidma_close(&d);
+	axidma_close(&d2);
+	return 0;
+}
+
+static int smaps_flags(void *addr, char *out, size_t n)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	unsigned long lo, hi, a = (unsigned long)addr;
+	int in = 0;
+
+	out[0] = 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = a >= lo && a < hi;
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(out, n, "%s", line + 8);
+			break;
+		}
+	}
+	fclose(f);
+	return out[0] ? 0 : -1;
+}
+
+static int t_mmap_rules(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf b;
+	long pg = sysconf(_SC_PAGESIZE);
+	void *p;
+	char flags[512];
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 3 * pg, &b));
+	CHECK(smaps_flags(b.ptr, flags, sizeof(flags)) == 0, "mapping not in smaps");
+	printf("# VmFlags:%s", flags);
+	CHECK(strstr(flags, " io") && strstr(flags, " pf") && strstr(flags, " de") && strstr(flags, " dd"),
+	      "VmFlags lack io/pf/de/dd: %s", flags);
+	CHECK(!strstr(flags, " ex"), "mapping is executable: %s", flags);
+	/* Past the end: offset and length. */
+	p = mmap(NULL, 4 * pg, PROT_READ, MAP_SHARED, d.fd, (off_t)b.offset);
+	CHECK(p == MAP_FAILED && errno == EINVAL, "mapping 4 pages of a 3-page buffer: %d", errno);
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, d.fd, (off_t)(b.offset + 3 * pg));
+	CHECK(p == MAP_FAILED && errno == EINVAL, "mapping at the end offset: %d", errno);
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, d.fd, (off_t)(b.offset + (1ULL << 39)));
+	CHECK(p == MAP_FAILED && errno == EINVAL, "mapping an unknown offset: %d", errno);
+	/* A window into the middle is fine and sees the same bytes. */
+	b.ptr[pg + 5] = 0x42;
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, (off_t)(b.offset + pg));
+	CHECK(p != MAP_FAILED, "window mapping: %s", strerror(errno));
+	CHECK(((uint8_t *)p)[5] == 0x42, "window sees other bytes");
+	munmap(p, pg);
+	/* Private, executable. */
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, d.fd, (off_t)b.offset);
+	CHECK(p == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE allowed: %d", errno);
+	p = mmap(NULL, pg, PROT_READ | PROT_EXEC, MAP_SHARED, d.fd, (off_t)b.offset);
+	CHECK(p == MAP_FAILED && (errno == EPERM || errno == EACCES), "PROT_EXEC allowed: %d", errno);
+	/* mremap cannot grow it. */
+	p = mremap(b.ptr, 3 * pg, 6 * pg, MREMAP_MAYMOVE);
+	CHECK(p == MAP_FAILED, "mremap grew the mapping");
+	/* Partial munmap splits the VMA: the rest stays valid. */
+	CHECK(munmap(b.ptr + 2 * pg, pg) == 0, "partial munmap");
+	b.ptr[0] = 1;
+	b.map_size = 2 * pg;
+	EXPECT_OK(axidma_buf_free(&d, &b));
+	axidma_close(&d);
+	return 0;
+}
+
+static int t_free_while_mapped(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf b, s;
+	uint8_t *keep;
+	uint64_t n = 64 * 1024;
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, n, &b));
+	EXPECT_OK(axidma_buf_alloc(&d, chan, n, &s));
+	fill(b.ptr, n, 11);
+	keep = b.ptr;
+	b.ptr = NULL; /* free the id but keep the mapping */
+	EXPECT_OK(axidma_buf_free(&d, &b));
+	/* The id is gone ... */
+	EXPECT_ERR(axidma_memcpy(&d, chan, &s, 0, &b, 0, 16, 0), ENOENT);
+	/* ... but the mapping still holds the memory: it is not reused by a new buffer. */
+	{
+		uint8_t ref[64];
+		struct axidma_buf c;
+
+		fill(ref, sizeof(ref), 11);
+		EXPECT_OK(axidma_buf_alloc(&d, chan, n, &c));
+		memset(c.ptr, 0xee, n);
+		CHECK(!memcmp(keep, ref, sizeof(ref)), "freed-but-mapped buffer changed");
+		axidma_buf_free(&d, &c);
+	}
+	munmap(keep, n);
+	axidma_buf_free(&d, &s);
+	axidma_close(&d);
+	return 0;
+}
+
+static int t_nonblocking(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf s, t;
+	enum { N = 48, SZ = 16384 };
+	struct axi_dma_completion c[N];
+	int64_t ids[N];
+	int got = 0, seen[N] = { 0 };
+	struct pollfd pfd;
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, N * SZ, &s));
+	EXPECT_OK(axidma_buf_alloc(&d, chan, N * SZ, &t));
+	fill(s.ptr, N * SZ, 21);
+	memset(t.ptr, 0, N * SZ);
+	for (int i = 0; i < N; i++) {
+		ids[i] = axidma_submit_memcpy(&d, chan, &t, (uint64_t)i * SZ, &s, (uint64_t)i * SZ, SZ, 1000 + i);
+		CHECK(ids[i] > 0, "submit %d: %s", i, strerror((int)-ids[i]));
+	}
+	pfd.fd = d.fd; pfd.events = POLLIN;
+	CHECK(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLIN), "poll never became readable");
+	while (got < N) {
+		uint32_t pending;
+		int n = axidma_reap(&d, c, N, 1, 5000, &pending);
+
+		CHECK(n > 0, "reap: %d (%s) after %d", n, n < 0 ? strerror(-n) : "none", got);
+		for (int i = 0; i < n; i++) {
+			int k = (int)(c[i].user_data - 1000);
+
+			CHECK(k >= 0 && k < N && !seen[k], "bad completion user_data %llu", (unsigned long long)c[i].user_data);
+			CHECK((int64_t)c[i].xfer_id == ids[k], "id mismatch");
+			CHECK(c[i].error == 0 && c[i].bytes == SZ, "completion %d: error %d bytes %llu", k, c[i].error,
+			      (unsigned long long)c[i].bytes);
+			CHECK(c[i].chan == chan, "completion channel %u", c[i].chan);
+			seen[k] = 1;
+		}
+		got += n;
+	}
+	CHECK(first_diff(s.ptr, t.ptr, N * SZ) < 0, "pipelined copies differ");
+	pfd.revents = 0;
+	CHECK(poll(&pfd, 1, 0) == 0, "poll readable with nothing to reap");
+	/* WAIT on one transfer, STATUS after it. */
+	{
+		struct axi_dma_wait w;
+		struct axi_dma_status st;
+		int64_t id = axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, SZ, 7);
+
+		CHECK(id > 0, "submit: %s", strerror((int)-id));
+		EXPECT_OK(axidma_status(&d, (uint64_t)id, &st));
+		EXPECT_OK(axidma_wait(&d, (uint64_t)id, 5000, &w));
+		CHECK(w.bytes == SZ && w.error == 0 && w.user_data == 7, "wait result");
+		EXPECT_ERR(axidma_wait(&d, (uint64_t)id, 10, &w), ENOENT); /* gone once collected */
+	}
+	axidma_buf_free(&d, &s);
+	axidma_buf_free(&d, &t);
+	axidma_close(&d);
+	return 0;
+}
+
+static int t_inflight_limit(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf s, t;
+	uint32_t n = 0, lim;
+	int64_t r = 0;
+	struct axi_dma_completion c[256];
+
+	if (open_dev(&d)) return -1;
+	lim = d.info.max_inflight;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 1 << 20, &s));
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 1 << 20, &t));
+	/* Completed-but-unreaped transfers do not count, so submit until refused or 4x. */
+	while (n < 4 * lim && (r = axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 1 << 20, n)) > 0)
+		n++;
+	CHECK(r > 0 || r == -EBUSY, "submit: %lld", (long long)r);
+	printf("# %u submitted before %s\n", n, r > 0 ? "the 4x cap" : "EBUSY");
+	for (int spins = 0; spins < 100000; spins++) {
+		uint32_t pending = 0;
+		int k = axidma_reap(&d, c, 256, 0, 0, &pending);
+
+		CHECK(k >= 0, "reap: %s", strerror(-k));
+		if (k == 0 && pending == 0)
+			break;
+		if (k == 0)
+			usleep(1000);
+	}
+	axidma_buf_free(&d, &s);
+	axidma_buf_free(&d, &t);
+	axidma_close(&d);
+	return 0;
+}
+
+static int worker(int k, int iters)
+{
+	struct axidma_dev d;
+	struct axidma_buf s, t;
+	uint64_t sz = 4096 + (uint64_t)k * 1000;
+
+	if (axidma_open(&d, dev_path))
+		return 10;
+	if (axidma_buf_alloc(&d, chan, sz, &s) || axidma_buf_alloc(&d, chan, sz, &t))
+		return 11;
+	for (int i = 0; i < iters; i++) {
+		uint64_t len = align > 1 ? sz / align * align : sz - (uint64_t)i % 7;
+
+		fill(s.ptr, sz, (uint32_t)(k * 1000 + i));
+		memset(t.ptr, 0, sz);
+		if (axidma_memcpy(&d, chan, &t, 0, &s, 0, len, 0))
+			return 12;
+		if (first_diff(s.ptr, t.ptr, len) >= 0)
+			return 13;
+	}
+	return 0; /* exit closes everything */
+}
+
+static int t_concurrent(void)
+{
+	enum { P = 4, ITERS = 40 };
+	pid_t pids[P];
+	int st, bad = 0;
+
+	for (int k = 0; k < P; k++) {
+		pids[k] = fork();
+		if (pids[k] == 0)
+			_exit(worker(k, ITERS));
+	}
+	for (int k = 0; k < P; k++) {
+		waitpid(pids[k], &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			bad = WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+	}
+	CHECK(!bad, "a worker failed with %d", bad);
+	return 0;
+}
+
+static int t_isolation(void)
+{
+	struct axidma_dev a, b;
+	struct axidma_buf ba;
+	void *p;
+	long pg = sysconf(_SC_PAGESIZE);
+
+	if (open_dev(&a) || open_dev(&b)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&a, chan, pg, &ba));
+	/* b has no buffer at a's offset. */
+	p = mmap(NULL, pg, PROT_READ, MAP_SHARED, b.fd, (off_t)ba.offset);
+	CHECK(p == MAP_FAILED && errno == EINVAL, "mapped another file's buffer");
+	{
+		struct axi_dma_free f = { .id = ba.id };
+
+		CHECK(ioctl(b.fd, AXI_DMA_IOC_FREE, &f) < 0 && errno == ENOENT, "freed another file's buffer");
+	}
+	axidma_buf_free(&a, &ba);
+	axidma_close(&a);
+	axidma_close(&b);
+	return 0;
+}
+
+static int t_fork_mapping(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf b;
+	pid_t pid;
+	int st;
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 8192, &b));
+	fill(b.ptr, 8192, 77);
+	pid = fork();
+	if (pid == 0) {
+		uint8_t ref[8192];
+
+		fill(ref, sizeof(ref), 77);
+		usleep(100 * 1000); /* the parent frees and closes meanwhile */
+		_exit(memcmp(ref, b.ptr, sizeof(ref)) ? 1 : 0);
+	}
+	axidma_buf_free(&d, &b);
+	axidma_close(&d);
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child saw wrong data after the parent freed (%d)", st);
+	return 0;
+}
+
+static int t_close_busy(void)
+{
+	for (int round = 0; round < 3; round++) {
+		struct axidma_dev d;
+		struct axidma_buf s, t;
+
+		if (open_dev(&d)) return -1;
+		EXPECT_OK(axidma_buf_alloc(&d, chan, 4 << 20, &s));
+		EXPECT_OK(axidma_buf_alloc(&d, chan, 4 << 20, &t));
+		for (int i = 0; i < 16; i++)
+			CHECK(axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 4 << 20, i) > 0, "submit");
+		/* Close with everything in flight and both buffers still mapped. */
+		axidma_close(&d);
+		munmap(s.ptr, s.map_size);
+		munmap(t.ptr, t.map_size);
+	}
+	/* The device still works. */
+	return t_memcpy_within();
+}
+
+static int t_cancel(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf s, t;
+	struct axi_dma_completion c[64];
+	int n, got = 0, cancelled;
+	uint32_t pending = 1;
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 4 << 20, &s));
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 4 << 20, &t));
+	for (int i = 0; i < 32; i++)
+		CHECK(axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 4 << 20, i) > 0, "submit");
+	cancelled = axidma_cancel(&d, chan);
+	CHECK(cancelled >= 0, "cancel: %s", strerror(-cancelled));
+	while (got < 32 && (n = axidma_reap(&d, c, 64, 1, 2000, &pending)) > 0) {
+		for (int i = 0; i < n; i++)
+			CHECK(c[i].error == 0 || c[i].error == -ECANCELED, "completion error %d", c[i].error);
+		got += n;
+	}
+	CHECK(got == 32 && pending == 0, "reaped %d of 32 (pending %u)", got, pending);
+	printf("# cancelled %d of 32\n", cancelled);
+	EXPECT_ERR(axidma_cancel(&d, d.info.num_channels), EINVAL);
+	if (copy_check(&d, &s, 0, &t, 0, 65536, 9))
+		return -1;
+	axidma_buf_free(&d, &s);
+	axidma_buf_free(&d, &t);
+	axidma_close(&d);
+	return 0;
+}
+
+/* Helper for the guest's unbind test: keep a file open with a mapped buffer, signal
+ * readiness on stdout, wait for a line on stdin (the unbind), then check that transfers
+ * fail with ENODEV and the mapping still reads back what was written. */
+static int t_hold(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf s, t;
+	char line[16];
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 65536, &s));
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 65536, &t));
+	fill(s.ptr, 65536, 5);
+	for (int i = 0; i < 8; i++)
+		CHECK(axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 65536, i) > 0, "submit");
+	printf("# holding\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		FAIL("no go-ahead");
+	EXPECT_ERR(axidma_memcpy(&d, chan, &t, 0, &s, 0, 16, 0), ENODEV);
+	{
+		uint8_t ref[256];
+		struct axidma_buf x;
+
+		fill(ref, sizeof(ref), 5);
+		CHECK(!memcmp(ref, s.ptr, sizeof(ref)), "mapping changed after unbind");
+		EXPECT_ERR(axidma_buf_alloc(&d, chan, 4096, &x), ENODEV);
+	}
+	axidma_buf_free(&d, &s);
+	axidma_buf_free(&d, &t);
+	axidma_close(&d);
+	return 0;
+}
+
+struct test {
+	const char *name;
+	int (*fn)(void);
+	int in_all;
+};
+
+static const struct test tests[] = {
+	{ "info", t_info, 1 },
+	{ "bad_ioctl", t_bad_ioctl, 1 },
+	{ "alloc_errors", t_alloc_errors, 1 },
+	{ "alloc_zeroed", t_alloc_zeroed, 1 },
+	{ "memcpy_sizes", t_memcpy_sizes, 1 },
+	{ "memcpy_within", t_memcpy_within, 1 },
+	{ "xfer_errors", t_xfer_errors, 1 },
+	{ "mmap_rules", t_mmap_rules, 1 },
+	{ "free_while_mapped", t_free_while_mapped, 1 },
+	{ "nonblocking", t_nonblocking, 1 },
+	{ "inflight_limit", t_inflight_limit, 1 },
+	{ "concurrent", t_concurrent, 1 },
+	{ "isolation", t_isolation, 1 },
+	{ "fork_mapping", t_fork_mapping, 1 },
+	{ "close_busy", t_close_busy, 1 },
+	{ "cancel", t_cancel, 1 },
+	{ "hold", t_hold, 0 },
+};
+
+static int run(const struct test *t)
+{
+	int r;
+
+	fail_msg[0] = 0;
+	r = t->fn();
+	if (r)
+		printf("not ok %s: %s\n", t->name, fail_msg);
+	else
+		printf("ok %s\n", t->name);
+	fflush(stdout);
+	return r ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int opt, failed = 0, ran = 0;
+	struct axidma_dev d;
+	struct axi_dma_chan_info ci;
+	const char *chan_name = NULL;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((opt = getopt(argc, argv, "d:c:l")) != -1) {
+		switch (opt) {
+		case 'd': dev_path = optarg; break;
+		case 'c': chan_name = optarg; break;
+		case 'l':
+			for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+				printf("%s\n", tests[i].name);
+			return 0;
+		default:
+			fprintf(stderr, "usage: %s [-d DEV] [-c CHANNEL-NAME] [-l] [TEST...]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (axidma_open(&d, dev_path)) {
+		printf("not ok open: %s: %s\n", dev_path, strerror(errno));
+		return 1;
+	}
+	if (chan_name) {
+		int c = axidma_chan_find(&d, chan_name);
+
+		if (c < 0) {
+			printf("not ok open: no channel %s\n", chan_name);
+			return 1;
+		}
+		chan = (uint32_t)c;
+	} else {
+		/* The first memcpy-capable channel. */
+		for (uint32_t i = 0; i < d.info.num_channels; i++)
+			if (!axidma_chan_info(&d, i, &ci) && (ci.directions & AXI_DMA_DIR_MEM_TO_MEM)) {
+				chan = i;
+				break;
+			}
+	}
+	if (!axidma_chan_info(&d, chan, &ci) && ci.addr_align > 1)
+		align = ci.addr_align;
+	axidma_close(&d);
+
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		int want = optind >= argc ? tests[i].in_all : 0;
+
+		for (int a = optind; a < argc; a++)
+			want |= !strcmp(argv[a], tests[i].name);
+		if (want) {
+			failed += run(&tests[i]);
+			ran++;
+		}
+	}
+	if (!ran) {
+		fprintf(stderr, "no such test\n");
+		return 2;
+	}
+	return failed ? 1 : 0;
+}
