@@ -20,15 +20,15 @@
 use kernel::{
     device::Core,
     of,
-    platform,
+    platform, //
     prelude::*,
     str::CString,
     sync::{
+        aref::ARef,
         atomic::{
             Atomic,
             Relaxed, //
         },
-        aref::ARef,
         Arc,
         Mutex, //
     },
@@ -181,7 +181,12 @@ impl AxiDmaDriver {
                 Ok(c) => c,
                 Err(e) => {
                     if e != EPROBE_DEFER {
-                        dev_err!(dev, "cannot get DMA channel {}: {:?}\n", name.to_str().unwrap_or("?"), e);
+                        dev_err!(
+                            dev,
+                            "cannot get DMA channel {}: {:?}\n",
+                            name.to_str().unwrap_or("?"),
+                            e
+                        );
                     }
                     return Err(e);
                 }

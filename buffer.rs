@@ -39,10 +39,8 @@ pub(crate) struct Buffer {
 impl Buffer {
     /// Allocates `size` zeroed bytes (rounded up to whole pages) for DMA by `dev`.
     pub(crate) fn alloc(dev: &Device<Bound>, size: u64) -> Result<Arc<Self>> {
-        let alloc_size = size
-            .checked_add(PAGE_SIZE as u64 - 1)
-            .ok_or(EOVERFLOW)?
-            & !(PAGE_SIZE as u64 - 1);
+        let alloc_size =
+            size.checked_add(PAGE_SIZE as u64 - 1).ok_or(EOVERFLOW)? & !(PAGE_SIZE as u64 - 1);
         let len = usize::try_from(alloc_size).map_err(|_| EOVERFLOW)?;
         // Zeroed: user space must never see stale kernel data.
         let mem = Coherent::<u8>::zeroed_slice(dev, len, GFP_KERNEL).map_err(|_| ENOMEM)?;
@@ -60,11 +58,19 @@ impl Buffer {
     }
 
     /// The bus address of byte `off`.
+    #[allow(
+        clippy::useless_conversion,
+        reason = "dma_addr_t is u32 on 32-bit arm without LPAE"
+    )]
     pub(crate) fn dma_addr(&self, off: u64) -> u64 {
         u64::from(self.mem.dma_handle()) + off
     }
 
     /// The DMA address of the start of the buffer.
+    #[allow(
+        clippy::useless_conversion,
+        reason = "dma_addr_t is u32 on 32-bit arm without LPAE"
+    )]
     pub(crate) fn dma_handle(&self) -> u64 {
         self.mem.dma_handle().into()
     }

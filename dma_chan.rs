@@ -103,8 +103,11 @@ pub(crate) mod ffi {
         pub(crate) fn axi_dma_shim_submit(tx: *mut TxDesc, param: *mut c_void) -> i32;
         pub(crate) fn axi_dma_shim_issue_pending(chan: *mut DmaChan);
         pub(crate) fn axi_dma_shim_terminate_sync(chan: *mut DmaChan) -> c_int;
-        pub(crate) fn axi_dma_shim_tx_status(chan: *mut DmaChan, cookie: i32, residue: *mut u32)
-            -> u32;
+        pub(crate) fn axi_dma_shim_tx_status(
+            chan: *mut DmaChan,
+            cookie: i32,
+            residue: *mut u32,
+        ) -> u32;
         pub(crate) fn axi_dma_shim_waitqueue_size() -> usize;
         pub(crate) fn axi_dma_shim_init_waitqueue(wq: *mut bindings::wait_queue_head);
         pub(crate) fn axi_dma_shim_wake_up_all(wq: *mut bindings::wait_queue_head);
@@ -267,11 +270,20 @@ impl Channel {
         // (`dma_request_chan()` took a reference on the provider's module and the dmaengine
         // core refuses to unregister a device with channels in use). The reference lives
         // no longer than `&self`, i.e. than our hold on the channel.
-        unsafe { Device::<kernel::device::Normal>::from_raw(ffi::axi_dma_shim_dma_device(self.as_ptr())).as_bound() }
+        unsafe {
+            Device::<kernel::device::Normal>::from_raw(ffi::axi_dma_shim_dma_device(self.as_ptr()))
+                .as_bound()
+        }
     }
 
     /// Configures the fixed device-side address, bus width and burst for slave transfers.
-    pub(crate) fn slave_config(&self, dir: Direction, dev_addr: u64, width: u32, burst: u32) -> Result {
+    pub(crate) fn slave_config(
+        &self,
+        dir: Direction,
+        dev_addr: u64,
+        width: u32,
+        burst: u32,
+    ) -> Result {
         // SAFETY: The channel is valid (type invariant).
         to_result(unsafe {
             ffi::axi_dma_shim_slave_config(self.as_ptr(), dir as u32, dev_addr, width, burst)
@@ -287,7 +299,12 @@ impl Channel {
     }
 
     /// Prepares a slave (memory-to-device or device-to-memory) descriptor.
-    pub(crate) fn prep_slave(&self, buf: u64, len: usize, dir: Direction) -> Result<Descriptor<'_>> {
+    pub(crate) fn prep_slave(
+        &self,
+        buf: u64,
+        len: usize,
+        dir: Direction,
+    ) -> Result<Descriptor<'_>> {
         // SAFETY: As in `prep_memcpy`.
         let raw = unsafe { ffi::axi_dma_shim_prep_slave(self.as_ptr(), buf, len, dir as u32) };
         Descriptor::new(self, raw)
@@ -350,7 +367,8 @@ impl<'a> Descriptor<'a> {
         xfer.cb_ref.store(1, Relaxed);
         // SAFETY: `raw` is a prepared descriptor of `chan`, submitted once; `param` is a
         // reference to `xfer` that the callback (or `Xfer::abort`) gives back.
-        let cookie = unsafe { ffi::axi_dma_shim_submit(self.raw.as_ptr(), param.cast_mut().cast()) };
+        let cookie =
+            unsafe { ffi::axi_dma_shim_submit(self.raw.as_ptr(), param.cast_mut().cast()) };
         if cookie < 0 {
             xfer.cb_ref.store(0, Relaxed);
             // SAFETY: The submission failed, so the callback will never run: the reference
@@ -426,7 +444,10 @@ impl WaitQueue {
         // The C type's size is checked against the binding's once, here.
         // SAFETY: A pure function returning `sizeof(struct wait_queue_head)`.
         let c_size = unsafe { ffi::axi_dma_shim_waitqueue_size() };
-        debug_assert_eq!(c_size, core::mem::size_of::<kernel::bindings::wait_queue_head>());
+        debug_assert_eq!(
+            c_size,
+            core::mem::size_of::<kernel::bindings::wait_queue_head>()
+        );
         // INVARIANT: `init_waitqueue_head` initialises `inner`.
         pin_init!(Self {
             // SAFETY: `slot` is valid for writes and pinned.
@@ -445,7 +466,13 @@ impl WaitQueue {
     }
 
     /// Sleeps (interruptibly) until `word != val`, for at most `ms` milliseconds.
-    pub(crate) fn wait_ne(&self, word: &Atomic<u32>, val: u32, ms: u32, killable_only: bool) -> WaitResult {
+    pub(crate) fn wait_ne(
+        &self,
+        word: &Atomic<u32>,
+        val: u32,
+        ms: u32,
+        killable_only: bool,
+    ) -> WaitResult {
         // SAFETY: `inner` is initialised (type invariant) and `word` is valid for the call;
         // the C side only reads it with `READ_ONCE`.
         let r: c_long = unsafe {

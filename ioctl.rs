@@ -43,8 +43,7 @@ use crate::{
         STATE_DONE,
         STATE_PENDING, //
     },
-    ChanSlot,
-    Shared,
+    ChanSlot, Shared,
 };
 
 /// ABI version reported by `AXI_DMA_IOC_INFO`.
@@ -449,7 +448,14 @@ impl OpenFile {
         inner.bufs.reserve(1, GFP_KERNEL)?;
         inner
             .bufs
-            .insert_within_capacity(pos, BufSlot { id, offset: off, buf })
+            .insert_within_capacity(
+                pos,
+                BufSlot {
+                    id,
+                    offset: off,
+                    buf,
+                },
+            )
             .map_err(|_| ENOMEM)?;
         drop(inner);
         if let Err(e) = write_arg(arg, &req) {
@@ -560,11 +566,12 @@ impl OpenFile {
                 Direction::MemToDev => None,
             };
             if dir == Direction::MemToMem {
-                let align = u64::from(slot.caps.addr_align.max(1));
+                // `copy_align` is a power of two (the provider gives its log2).
+                let mask = u64::from(slot.caps.addr_align.max(1)) - 1;
                 let s = src.as_ref().map_or(0, |b| b.dma_addr(req.src_off));
                 let d = dst.as_ref().map_or(0, |b| b.dma_addr(req.dst_off));
-                if s % align != 0 || d % align != 0 || req.len % align != 0 {
-                    dev_dbg!(dev, "xfer: channel needs {}-byte alignment\n", align);
+                if (s | d | req.len) & mask != 0 {
+                    dev_dbg!(dev, "xfer: channel needs {}-byte alignment\n", mask + 1);
                     return Err(EINVAL);
                 }
             }
@@ -615,7 +622,10 @@ impl OpenFile {
     }
 
     /// Prepares, submits and issues one transfer on `slot`.
-    #[expect(clippy::too_many_arguments, reason = "one call site, all distinct inputs")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site, all distinct inputs"
+    )]
     fn start(
         &self,
         slot: &ChanSlot,
@@ -640,11 +650,20 @@ impl OpenFile {
                 let (s, d) = (src.ok_or(EINVAL)?, dst.ok_or(EINVAL)?);
                 chan.prep_memcpy(d.dma_addr(req.dst_off), s.dma_addr(req.src_off), len)
             }
-            Direction::MemToDev => chan.prep_slave(src.ok_or(EINVAL)?.dma_addr(req.src_off), len, dir),
-            Direction::DevToMem => chan.prep_slave(dst.ok_or(EINVAL)?.dma_addr(req.dst_off), len, dir),
+            Direction::MemToDev => {
+                chan.prep_slave(src.ok_or(EINVAL)?.dma_addr(req.src_off), len, dir)
+            }
+            Direction::DevToMem => {
+                chan.prep_slave(dst.ok_or(EINVAL)?.dma_addr(req.dst_off), len, dir)
+            }
         }
         .inspect_err(|_| {
-            dev_dbg!(self.dev(), "xfer: provider refused {} bytes ({:?})\n", len, dir);
+            dev_dbg!(
+                self.dev(),
+                "xfer: provider refused {} bytes ({:?})\n",
+                len,
+                dir
+            );
         })?;
         let cookie = desc.submit(xfer)?;
         xfer.cookie.store(cookie, kernel::sync::atomic::Relaxed);
@@ -657,7 +676,11 @@ impl OpenFile {
 
     /// Waits for `xfer`; on timeout terminates its channel and returns `ETIMEDOUT`.
     fn wait_done(&self, xfer: &Arc<Xfer>, ms: u32) -> Result {
-        match self.events.wq.wait_ne(&xfer.state, STATE_PENDING, ms, false) {
+        match self
+            .events
+            .wq
+            .wait_ne(&xfer.state, STATE_PENDING, ms, false)
+        {
             WaitResult::Ready => Ok(()),
             WaitResult::Interrupted => Err(EINTR),
             WaitResult::TimedOut => {
@@ -796,7 +819,11 @@ impl OpenFile {
             if left == 0 {
                 break;
             }
-            match self.events.wq.wait_ne(&self.events.seq, seq, left as u32, false) {
+            match self
+                .events
+                .wq
+                .wait_ne(&self.events.seq, seq, left as u32, false)
+            {
                 WaitResult::Ready => continue,
                 WaitResult::TimedOut => {
                     pending = self.collect(&mut out, max)?;
@@ -869,7 +896,11 @@ impl OpenFile {
                 .iter()
                 .any(|x| !x.is_done() && !Arc::ptr_eq(x.events(), &self.events))
             {
-                dev_dbg!(self.dev(), "cancel: channel {} busy with other files\n", req.chan);
+                dev_dbg!(
+                    self.dev(),
+                    "cancel: channel {} busy with other files\n",
+                    req.chan
+                );
                 return Err(EBUSY);
             }
         }
@@ -889,7 +920,12 @@ impl OpenFile {
             }
         };
         if !matches!(req.addr_width, 1 | 2 | 4 | 8) || req.maxburst == 0 {
-            dev_dbg!(self.dev(), "slave_config: bad width {} / burst {}\n", req.addr_width, req.maxburst);
+            dev_dbg!(
+                self.dev(),
+                "slave_config: bad width {} / burst {}\n",
+                req.addr_width,
+                req.maxburst
+            );
             return Err(EINVAL);
         }
         let slot = self.chan(req.chan)?;

@@ -123,13 +123,19 @@ unsafe fn file_state<'a>(file: *mut bindings::file) -> &'a OpenFile {
     unsafe { &*(*file).private_data.cast_const().cast::<OpenFile>() }
 }
 
+/// # Safety
+///
+/// Called by the VFS only, as this driver's `file_operations` entry, with the arguments
+/// that entry receives.
 unsafe extern "C" fn fop_open(_inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
     // SAFETY: `misc_open()` stored our `struct miscdevice` in `private_data` and holds
     // `misc_mtx`, so the registration cannot go away during this call.
     let misc = unsafe { (*file).private_data }.cast::<bindings::miscdevice>();
     // SAFETY: `misc` is the `raw` field of a pinned, registered `MiscReg` (the only kind of
     // miscdevice using these fops); `Opaque<T>` is `repr(transparent)`.
-    let reg = unsafe { &*kernel::container_of!(misc.cast::<Opaque<bindings::miscdevice>>(), MiscReg, raw) };
+    let reg = unsafe {
+        &*kernel::container_of!(misc.cast::<Opaque<bindings::miscdevice>>(), MiscReg, raw)
+    };
     match OpenFile::new(reg.shared.clone()) {
         Ok(state) => {
             // SAFETY: `file` is being opened; we own its private data from now on.
@@ -140,6 +146,10 @@ unsafe extern "C" fn fop_open(_inode: *mut bindings::inode, file: *mut bindings:
     }
 }
 
+/// # Safety
+///
+/// Called by the VFS only, as this driver's `file_operations` entry, with the arguments
+/// that entry receives.
 unsafe extern "C" fn fop_release(_inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
     // SAFETY: `private_data` holds the `Arc<OpenFile>` from `fop_open`; release is the last
     // operation on the file, so we take the reference back.
@@ -149,16 +159,27 @@ unsafe extern "C" fn fop_release(_inode: *mut bindings::inode, file: *mut bindin
     0
 }
 
+/// # Safety
+///
+/// Called by the VFS only, as this driver's `file_operations` entry, with the arguments
+/// that entry receives.
 unsafe extern "C" fn fop_ioctl(file: *mut bindings::file, cmd: c_uint, arg: c_ulong) -> c_long {
     // SAFETY: An ioctl runs between open and release.
     let state = unsafe { file_state(file) };
-    match state.ioctl(cmd, arg as usize) {
+    match state.ioctl(cmd, arg) {
         Ok(v) => v as c_long,
         Err(e) => e.to_errno() as c_long,
     }
 }
 
-unsafe extern "C" fn fop_mmap(file: *mut bindings::file, vma: *mut bindings::vm_area_struct) -> c_int {
+/// # Safety
+///
+/// Called by the VFS only, as this driver's `file_operations` entry, with the arguments
+/// that entry receives.
+unsafe extern "C" fn fop_mmap(
+    file: *mut bindings::file,
+    vma: *mut bindings::vm_area_struct,
+) -> c_int {
     // SAFETY: mmap runs between open and release.
     let state = unsafe { file_state(file) };
     let r = (|| -> Result {
@@ -174,6 +195,10 @@ unsafe extern "C" fn fop_mmap(file: *mut bindings::file, vma: *mut bindings::vm_
     }
 }
 
+/// # Safety
+///
+/// Called by the VFS only, as this driver's `file_operations` entry, with the arguments
+/// that entry receives.
 unsafe extern "C" fn fop_poll(
     file: *mut bindings::file,
     pt: *mut bindings::poll_table_struct,

@@ -89,8 +89,9 @@ pub(crate) unsafe fn map_buffer(
     if iommu {
         // The DMA address is an IOVA: let the DMA layer find the pages. It maps from
         // `vm_pgoff` into the allocation, so express our offset that way.
+        let pgoff = usize::try_from(in_off >> PAGE_SHIFT)?;
         // SAFETY: `vma` is valid and under construction; we only adjust its offset.
-        unsafe { (*vma).vm_pgoff = (in_off >> PAGE_SHIFT) as _ };
+        unsafe { (*vma).vm_pgoff = pgoff };
         // SAFETY: `cpu_addr`/`dma_handle`/`alloc_size` describe one live coherent
         // allocation on `dev`; the VMA is valid.
         kernel::error::to_result(unsafe {
@@ -113,7 +114,7 @@ pub(crate) unsafe fn map_buffer(
         // SAFETY: `vma` is valid; the PFN range belongs to our allocation (checked above
         // against `alloc_size`, which is whole pages) and stays allocated while mapped
         // because the VMA holds a buffer reference (below).
-        kernel::error::to_result(unsafe { ffi::axi_dma_shim_remap(vma, pfn, len as _) })?;
+        kernel::error::to_result(unsafe { ffi::axi_dma_shim_remap(vma, pfn, len as usize) })?;
     }
     area.set_dontexpand();
     area.set_dontdump();
@@ -126,10 +127,15 @@ pub(crate) unsafe fn map_buffer(
 }
 
 /// `vm_ops->open`: a VMA was copied (fork) or split; it takes its own buffer reference.
+/// # Safety
+///
+/// Called by the mm core only, as `VM_OPS` entry of a VMA set up by [`map_buffer`].
 unsafe extern "C" fn vma_open(vma: *mut bindings::vm_area_struct) {
     // SAFETY: The VMA was set up by `map_buffer`, so its private data is an `Arc<Buffer>`
     // reference that the original VMA still holds for the duration of this call.
-    let p = unsafe { ffi::axi_dma_shim_vma_private(vma) }.cast_const().cast::<Buffer>();
+    let p = unsafe { ffi::axi_dma_shim_vma_private(vma) }
+        .cast_const()
+        .cast::<Buffer>();
     // SAFETY: `p` comes from `Arc::into_raw` and is alive (see above).
     let borrowed = unsafe { ArcBorrow::from_raw(p) };
     // The new VMA's reference, given back by its `vma_close`.
@@ -137,10 +143,15 @@ unsafe extern "C" fn vma_open(vma: *mut bindings::vm_area_struct) {
 }
 
 /// `vm_ops->close`: the VMA goes away and drops its buffer reference.
+/// # Safety
+///
+/// Called by the mm core only, as `VM_OPS` entry of a VMA set up by [`map_buffer`].
 unsafe extern "C" fn vma_close(vma: *mut bindings::vm_area_struct) {
     // SAFETY: The VMA was set up by `map_buffer` or copied with `vma_open`, so it owns one
     // reference made by `Arc::into_raw` (or `increment_strong_count`).
-    let p = unsafe { ffi::axi_dma_shim_vma_private(vma) }.cast_const().cast::<Buffer>();
+    let p = unsafe { ffi::axi_dma_shim_vma_private(vma) }
+        .cast_const()
+        .cast::<Buffer>();
     // SAFETY: See above; this gives the VMA's reference back exactly once.
     drop(unsafe { Arc::from_raw(p) });
 }

@@ -117,7 +117,11 @@ impl Xfer {
         }
         self.result.store(result, Relaxed);
         self.residue.store(residue, Relaxed);
-        if self.state.cmpxchg(STATE_PENDING, STATE_DONE, Release).is_ok() {
+        if self
+            .state
+            .cmpxchg(STATE_PENDING, STATE_DONE, Release)
+            .is_ok()
+        {
             self.events.seq.fetch_add(1, Release);
             self.events.wq.wake_up_all();
         }

@@ -14,8 +14,15 @@ check misc_device test -c /dev/axi-dma0
 dev=$(client_dev)
 [ -n "$dev" ] && result bound_to_client_node PASS || result bound_to_client_node FAIL "no device bound"
 
-# The C test suite (each test is a result).
+# The C test suite (each test is a result), on every channel of the client node.
 run_ctests
+for c in $(axidma-demo info | sed -n 's/^  [1-9][0-9]*: \([^ ]*\) .*/\1/p'); do
+  PREFIX="chan_$c:" run_ctests -c "$c" memcpy_sizes nonblocking
+done
+# 32-bit user space on the 64-bit kernel (compat ioctls, same UAPI).
+if [ -x /bin/axi_dma_test32 ]; then
+  CTEST=axi_dma_test32 PREFIX="compat32:" run_ctests
+fi
 
 # Unbind while a file is open, transfers were in flight and buffers are mapped.
 rm -f /tmp/go; mkfifo /tmp/go

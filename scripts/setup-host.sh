@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-stamp="$CACHE/host-setup.v3.stamp"
+stamp="$CACHE/host-setup.v4.stamp"
 if [ -f "$stamp" ] && [ -x /usr/bin/rustc ] && [ -x "$BINDGEN" ] && command -v qemu-system-aarch64 >/dev/null \
    && [ -f "$(kernel_tarball_path)" ] && [ -x "$BUSYBOX_DIR/arm64/bin/busybox" ] && [ -x "$BUSYBOX_DIR/armhf/bin/busybox" ] \
    && command -v dt-validate >/dev/null; then
@@ -65,7 +65,7 @@ apt_update apt-get
 
 log "installing build and emulation packages"
 apt-get install -y -qq --no-install-recommends \
-  rustc-web rust-web-src \
+  rustc-web rust-web-src rust-web-clippy rustfmt-web \
   clang-19 lld-19 llvm-19 libclang-19-dev \
   flex bison bc libssl-dev libelf-dev cpio kmod xz-utils rsync file \
   device-tree-compiler python3 \

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# `make test`: every check of the project, host-side and inside both emulated boards.
+# Installs what is missing, builds (or reuses) the kernels, and ends with the line
+# "N passed, N failed". Exit status 0 only if nothing failed.
+#   BOARDS="zcu102 zc702"   boards to run (default both)
+#   LOGDIR=out              where serial logs and the summary go
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+boards=${BOARDS:-zcu102 zc702}
+logdir=${LOGDIR:-$REPO/out}; mkdir -p "$logdir"
+export LOGDIR=$logdir
+results="$logdir/results.txt"; : > "$results"
+t_start=$(date +%s)
+
+pass() { echo "PASS $1" | tee -a "$results"; }
+fail() { echo "FAIL $1${2:+: $2}" | tee -a "$results"; }
+check() { # name cmd...
+  local n=$1; shift
+  local out
+  if out=$("$@" 2>&1); then pass "$n"; else fail "$n" "$(echo "$out" | tail -5 | tr '\n' ' ')"; fi
+}
+
+"$REPO/scripts/setup-host.sh" || { fail host_setup "scripts/setup-host.sh failed"; }
+
+# ---------------------------------------------------------------- host-side checks
+log "host-side checks"
+for b in $boards; do
+  "$REPO/scripts/build-kernel.sh" "$b" || fail "$b:kernel_build"
+done
+check dtbs_build "$REPO/scripts/build-dtbs.sh"
+check dt_binding_schema dt-doc-validate "$REPO/dts/bindings/dma/linux,axi-dma-user.yaml"
+for f in "$CACHE"/dtb/*.dtb "$CACHE"/dtb/*.dtbo; do
+  n="dt_validate:$(basename "$f")"
+  if ! fdtdump "$f" 2>/dev/null | grep -q 'linux,axi-dma-user'; then fail "$n" "no axi-dma-user node"; continue; fi
+  out=$(dt-validate -s "$REPO/dts/bindings" -l axi-dma-user "$f" 2>&1)
+  [ -z "$out" ] && pass "$n" || fail "$n" "$out"
+done
+# The schema must reject a bad node, or the checks above prove nothing.
+bad=$(mktemp --suffix=.dtb)
+printf '/dts-v1/;\n/ { #address-cells=<1>; #size-cells=<1>; d: dma { #dma-cells=<1>; };\n  dma-user { compatible = "linux,axi-dma-user"; dmas = <&d 0>; bogus = <1>; }; };\n' \
+  | dtc -q -I dts -O dtb -o "$bad" -
+out=$(dt-validate -s "$REPO/dts/bindings" -l axi-dma-user "$bad" 2>&1)
+echo "$out" | grep -q "dma-names' is a required property" && echo "$out" | grep -q bogus \
+  && pass dt_validate_rejects_bad_node || fail dt_validate_rejects_bad_node "$out"
+rm -f "$bad"
+check rustfmt "$REPO/scripts/fmt-check.sh"
+for b in $boards; do
+  # The module builds without a single warning, and clippy (with the kernel's lints) is clean.
+  out=$(touch "$REPO/axi_dma.rs"; CLIPPY=1 "$REPO/scripts/build-module.sh" "$b" 2>&1)
+  if [ $? -ne 0 ]; then fail "$b:module_build_clippy" "$(echo "$out" | grep -m3 -E 'error|ERROR')"
+  elif echo "$out" | grep -qiE '^warning|warning:'; then fail "$b:module_build_clippy" "$(echo "$out" | grep -m3 -i warning)"
+  else pass "$b:module_build_clippy"; fi
+done
+check uapi_layout "$REPO/scripts/check-uapi.sh"
+
+# ---------------------------------------------------------------- the emulated boards
+# Kernel log lines that fail a board's run whatever the tests said.
+bad_log='WARNING:|BUG:|Oops|Unable to handle kernel|Kernel panic|DMA-API: [^p].*(error|leak|free|sync|unmap|map|mapping)|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|sleeping function called from invalid context|unreferenced object|kmemleak: [0-9]+ new suspected|KASAN|UBSAN|refcount_t:|list_add corruption|list_del corruption|hung_task|blocked for more than|rcu_.*stall|Internal error|unsupported interworking'
+for b in $boards; do
+  log "booting $b"
+  out=$("$REPO/scripts/run-board.sh" "$b" test 2>&1)
+  glog="$logdir/$b-test.log"
+  echo "$out" | sed -n 's/^@@RESULT \([^ ]*\) \(PASS\|FAIL\) *\(.*\)$/\2 \1 \3/p' | while read -r st name why; do
+    [ "$st" = PASS ] && pass "$name" || fail "$name" "$why"
+  done
+  if [ -f "$glog" ]; then
+    hits=$(grep -E "$bad_log" "$glog" | grep -v -E 'DMA-API: (preallocated|debugging enabled)' | head -5)
+    [ -z "$hits" ] && pass "$b:kernel_log_clean" || fail "$b:kernel_log_clean" "$hits (see $glog)"
+  else
+    fail "$b:kernel_log_clean" "no serial log"
+  fi
+done
+
+np=$(grep -c '^PASS' "$results"); nf=$(grep -c '^FAIL' "$results")
+echo
+echo "== summary (details: $results; serial logs: $logdir/*.log; $(( $(date +%s) - t_start )) s)"
+grep '^FAIL' "$results" || true
+echo "$np passed, $nf failed"
+[ "$nf" = 0 ]
