@@ -269,7 +269,7 @@ impl platform::Driver for AxiDmaDriver {
             };
             dev_info!(
                 dev,
-                "/dev/{} ready: {} channel(s), buffers up to {} bytes\n",
+                "/dev/{} ready: {} channel(s), buffers up to {:#x} bytes\n",
                 name.to_str().unwrap_or("?"),
                 shared.chans.len(),
                 max_buffer_size

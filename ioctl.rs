@@ -272,6 +272,10 @@ pub(crate) struct OpenFile {
     inner: Mutex<FileInner>,
 }
 
+// Note for 32-bit ARM: never format a `u64` with `{}` in this module. The 7.2 kernel
+// crate's `core` formats it through `__aeabi_uldivmod`, which is a panicking intrinsic on
+// arm (an Oops at run time). Hex (`{:#x}`) needs no division and is used instead.
+
 /// Reads one `T` from user space.
 fn read_arg<T: FromBytes>(arg: usize) -> Result<T> {
     UserSlice::new(UserPtr::from_addr(arg), size_of::<T>())
@@ -400,7 +404,7 @@ impl OpenFile {
         if req.size == 0 || req.size > l.max_buffer_size {
             dev_dbg!(
                 self.dev(),
-                "alloc: size {} outside 1..={}\n",
+                "alloc: size {:#x} outside 1..={:#x}\n",
                 req.size,
                 l.max_buffer_size
             );
@@ -420,7 +424,7 @@ impl OpenFile {
             let st = slot.state.lock();
             let chan = st.chan.as_ref().ok_or(ENODEV)?;
             Buffer::alloc(chan.dma_device(), req.size).inspect_err(|_| {
-                dev_dbg!(self.dev(), "alloc: {} bytes: out of DMA memory\n", req.size);
+                dev_dbg!(self.dev(), "alloc: {:#x} bytes: out of DMA memory\n", req.size);
             })?
         };
         let mut inner = self.inner.lock();
@@ -571,7 +575,7 @@ impl OpenFile {
                 let s = src.as_ref().map_or(0, |b| b.dma_addr(req.src_off));
                 let d = dst.as_ref().map_or(0, |b| b.dma_addr(req.dst_off));
                 if (s | d | req.len) & mask != 0 {
-                    dev_dbg!(dev, "xfer: channel needs {}-byte alignment\n", mask + 1);
+                    dev_dbg!(dev, "xfer: channel needs {:#x}-byte alignment\n", mask + 1);
                     return Err(EINVAL);
                 }
             }
@@ -686,7 +690,7 @@ impl OpenFile {
             WaitResult::TimedOut => {
                 dev_err!(
                     self.dev(),
-                    "transfer {} on channel {} timed out after {} ms; terminating the channel\n",
+                    "transfer {:#x} on channel {} timed out after {} ms; terminating the channel\n",
                     xfer.id,
                     xfer.chan,
                     ms

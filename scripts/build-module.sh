@@ -14,4 +14,8 @@ PATH="$LLVM_BIN:$PATH" make -s -C "$out" ARCH="$(board_arch "$b")" LLVM=1 \
   RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" \
   ${CLIPPY:+CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver} \
   M="$REPO" MO="$mo" KBUILD_MODPOST_WARN= W=1 modules >&2
+# The test-only loopback provider the guest suite drives (never needed on a real board).
+mkdir -p "$mo/test-provider"
+PATH="$LLVM_BIN:$PATH" make -s -C "$out" ARCH="$(board_arch "$b")" LLVM=1 \
+  M="$REPO/test-provider" MO="$mo/test-provider" W=1 modules >&2
 echo "$mo/axi_dma_mod.ko"
