@@ -113,11 +113,33 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Releases `slot`'s channel and requests it again (see `ioctl::terminate`).
+    /// `st` is the slot's locked state.
+    pub(crate) fn recycle_channel(&self, slot: &ChanSlot, st: &mut ChanState) {
+        let Some(old) = st.chan.take() else {
+            return;
+        };
+        drop(old);
+        // SAFETY: The channel was still present under the slot's lock, which `shutdown()`
+        // (called from unbind, before the device is unbound) takes to remove it: so the
+        // device is bound for as long as we hold the lock.
+        let dev = unsafe { self.dev.as_bound() };
+        match Channel::request(dev, &slot.name) {
+            Ok(chan) => st.chan = Some(chan),
+            Err(e) => dev_err!(
+                self.dev,
+                "channel {} lost after a terminate: {:?}\n",
+                slot.name.to_str().unwrap_or("?"),
+                e
+            ),
+        }
+    }
+
     /// Stops every transfer and releases every channel (unbind). Open files keep working
     /// for everything but new transfers, which fail with `ENODEV`.
     fn shutdown(&self) {
         for slot in self.chans.iter() {
-            ioctl::terminate(slot, None);
+            ioctl::terminate(self, slot, None);
             let chan = slot.state.lock().chan.take();
             // Dropping the channel terminates it once more and releases it.
             drop(chan);
@@ -294,5 +316,13 @@ impl PinnedDrop for AxiDmaDriver {
         // Also reached when probe fails after `misc` was registered, or without unbind.
         self.shared.shutdown();
         put_instance(self.instance);
+        // Buffers still alive belong to files that are open (or mapped) right now; with no
+        // file open this must read 0 (the test suite checks it after rmmod).
+        dev_info!(
+            self.shared.dev,
+            "unbound; module-wide {} DMA buffer(s), {:#x} bytes still allocated\n",
+            buffer::LIVE_BUFFERS.load(Relaxed),
+            buffer::LIVE_BYTES.load(Relaxed)
+        );
     }
 }

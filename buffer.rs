@@ -17,11 +17,21 @@ use kernel::{
     prelude::*,
     sync::{
         aref::ARef,
-        Arc, //
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        Arc,
     },
 };
 
 use crate::dma_chan::raw_device;
+
+/// Buffers alive in the whole module, and their bytes: the module's own accounting, which
+/// must be back to zero whenever no file is open (checked at every unbind).
+pub(crate) static LIVE_BUFFERS: Atomic<u32> = Atomic::new(0);
+/// See [`LIVE_BUFFERS`].
+pub(crate) static LIVE_BYTES: Atomic<u64> = Atomic::new(0);
 
 /// One coherent DMA buffer.
 pub(crate) struct Buffer {
@@ -45,6 +55,9 @@ impl Buffer {
         // Zeroed: user space must never see stale kernel data.
         let mem = Coherent::<u8>::zeroed_slice(dev, len, GFP_KERNEL).map_err(|_| ENOMEM)?;
         let coherent = crate::mmap::dev_is_coherent(dev);
+        LIVE_BUFFERS.add(1, Relaxed);
+        LIVE_BYTES.add(alloc_size, Relaxed);
+        // From here on `Drop` undoes the accounting, also if the `Arc` allocation fails.
         Ok(Arc::new(
             Self {
                 mem,
@@ -92,5 +105,13 @@ impl Buffer {
             return Err(EINVAL);
         }
         Ok(end)
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        LIVE_BUFFERS.fetch_sub(1, Relaxed);
+        LIVE_BYTES.fetch_sub(self.alloc_size, Relaxed);
+        // `mem` is freed after this, with `dma_free_coherent`.
     }
 }

@@ -424,7 +424,11 @@ impl OpenFile {
             let st = slot.state.lock();
             let chan = st.chan.as_ref().ok_or(ENODEV)?;
             Buffer::alloc(chan.dma_device(), req.size).inspect_err(|_| {
-                dev_dbg!(self.dev(), "alloc: {:#x} bytes: out of DMA memory\n", req.size);
+                dev_dbg!(
+                    self.dev(),
+                    "alloc: {:#x} bytes: out of DMA memory\n",
+                    req.size
+                );
             })?
         };
         let mut inner = self.inner.lock();
@@ -696,7 +700,7 @@ impl OpenFile {
                     ms
                 );
                 if let Ok(slot) = self.chan(xfer.chan) {
-                    terminate(slot, Some(xfer));
+                    terminate(&self.shared, slot, Some(xfer));
                 }
                 // Terminate finished it unless the completion raced the timeout.
                 let (err, _) = xfer.outcome();
@@ -908,7 +912,7 @@ impl OpenFile {
                 return Err(EBUSY);
             }
         }
-        req.cancelled = terminate(slot, None);
+        req.cancelled = terminate(&self.shared, slot, None);
         write_arg(arg, &req)?;
         Ok(0)
     }
@@ -970,7 +974,7 @@ impl OpenFile {
             if !x.is_done() {
                 if let Ok(slot) = self.chan(x.chan) {
                     dev_dbg!(self.dev(), "release: terminating channel {}\n", x.chan);
-                    terminate(slot, None);
+                    terminate(&self.shared, slot, None);
                 }
             }
         }
@@ -986,13 +990,17 @@ impl OpenFile {
 /// Terminates every transfer on `slot`'s channel and finishes those still pending
 /// (`timed_out` is reported as ETIMEDOUT, the others as ECANCELED). Returns how many
 /// transfers were aborted.
-pub(crate) fn terminate(slot: &ChanSlot, timed_out: Option<&Arc<Xfer>>) -> u32 {
+///
+/// When transfers were aborted, the channel is also released and requested again: some
+/// providers leave a channel unusable after a terminate in the middle of a transfer
+/// (ZynqMP GDMA masks its interrupts and keeps the channel marked busy, so nothing would
+/// ever complete on it again), while a fresh allocation resets their state.
+pub(crate) fn terminate(shared: &Shared, slot: &ChanSlot, timed_out: Option<&Arc<Xfer>>) -> u32 {
     let mut st = slot.state.lock();
     if let Some(chan) = st.chan.as_ref() {
         chan.terminate_sync();
     }
     let list = core::mem::take(&mut st.inflight);
-    drop(st);
     let mut n = 0;
     for x in list.iter() {
         if !x.is_done() {
@@ -1002,5 +1010,9 @@ pub(crate) fn terminate(slot: &ChanSlot, timed_out: Option<&Arc<Xfer>>) -> u32 {
         // No callback runs any more after terminate_sync(): give back its reference.
         dma_chan::reclaim_callback_ref(x);
     }
+    if n > 0 {
+        shared.recycle_channel(slot, &mut st);
+    }
+    drop(st);
     n
 }

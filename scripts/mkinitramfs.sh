@@ -15,6 +15,7 @@ done
 cp "$REPO/guest/init" "$root/init"
 cp "$REPO"/guest/*.sh "$root/guest/"
 cp "$ko" "$root/lib/modules/axi_dma_mod.ko"
+cp "$(dirname "$ko")/test-provider/axi_dma_loopback.ko" "$root/lib/modules/"
 dmatest=$(find "$(kernel_out "$b")" -name dmatest.ko | head -1)
 [ -n "$dmatest" ] && cp "$dmatest" "$root/lib/modules/"
 cp "$ubin"/* "$root/bin/"

@@ -8,6 +8,9 @@ set -euo pipefail
 b=${1:?board}; mode=${2:-test}
 logdir=${LOGDIR:-$REPO/out}; mkdir -p "$logdir"
 log="$logdir/$b-$mode.log"
+# One run per board and log at a time: a second one would clobber the serial log.
+exec 9>"$log.lock"
+flock -w 1200 9 || die "another run of $b is still going"
 timeout_s=${GUEST_TIMEOUT:-900}
 
 ko=$("$REPO/scripts/build-module.sh" "$b")
