@@ -39,6 +39,19 @@ AXIDMA_DEV=$loopdev axidma-demo loop 65536 | grep -q verified && result loop_dem
 if rmmod axi_dma_loopback 2>/dev/null; then result provider_pinned_while_used FAIL "provider unloaded under us"; else result provider_pinned_while_used PASS; fi
 
 echo "# CmaFree before: Unbind $(cma_free) kB"
+# The Rust command-line tool.
+check cli_info sh -c 'axidma info | grep -q memcpy'
+check cli_copy_verify sh -c 'axidma copy 1M --verify | grep -q verified'
+check cli_loop sh -c "axidma -d $loopdev loop 64k | grep -q verified"
+check cli_bench_csv sh -c 'axidma bench --sizes 4k,64k --iters 20 --depth 4 --csv > /tmp/b.csv &&
+  head -1 /tmp/b.csv | grep -q "^size,mode,iterations,seconds,mb_per_s" &&
+  [ $(grep -c -E "^[0-9]+,(blocking|depth4),20,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$" /tmp/b.csv) = 4 ]'
+check cli_bench_json sh -c 'axidma bench --sizes 4k --iters 10 --json | grep -c "\"mb_per_s\"" | grep -q 2'
+check cli_recv_timeout sh -c "! axidma -d $loopdev recv 4k -t 100 2>/tmp/e && grep -q 'timed out' /tmp/e"
+check cli_missing_device sh -c '! axidma -d /dev/axi-dma63 info 2>/tmp/e && grep -q insmod /tmp/e'
+check cli_bad_size sh -c '! axidma copy 0 2>/tmp/e && grep -q "bad size" /tmp/e'
+check cli_help sh -c 'axidma --help | grep -q "USAGE"'
+
 # Unbind while a file is open, transfers were in flight and buffers are mapped.
 rm -f /tmp/go; mkfifo /tmp/go
 exec 4<>/tmp/go

@@ -13,4 +13,13 @@ if [ "$b" = zcu102 ]; then
   # 32-bit user space on the 64-bit kernel (compat ioctls): the same test, built for armhf.
   arm-linux-gnueabihf-gcc "${cflags[@]}" -o "$out/axi_dma_test32" "$REPO/userspace-test/axi_dma_test.c" "$REPO/lib/c/axidma.c"
 fi
+# The Rust command-line tool, static, with the std built for the target (Debian's rustc +
+# rust-web-src; rustup's toolchain here has no rust-src for other targets).
+rt=$(board_rust_target "$b")
+case $rt in aarch64*) linker=aarch64-linux-gnu-gcc ;; *) linker=arm-linux-gnueabihf-gcc ;; esac
+tvar=CARGO_TARGET_$(echo "$rt" | tr 'a-z-' 'A-Z_')_LINKER
+( cd "$REPO/tools/axidma" && env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$CACHE/cargo-cross" \
+    "$tvar=$linker" RUSTFLAGS="-C target-feature=+crt-static" \
+    cargo build --quiet --release --locked -Zbuild-std=std,panic_abort --target "$rt" >&2 )
+cp "$CACHE/cargo-cross/$rt/release/axidma" "$out/axidma"
 echo "$out"

@@ -52,6 +52,18 @@ for b in $boards; do
   else pass "$b:module_build_clippy"; fi
 done
 check uapi_layout "$REPO/scripts/check-uapi.sh"
+# Host-side unit tests of the Rust crates (ABI against the C header, argument parsing...):
+# every Rust test counts.
+for crate in lib/rust tools/axidma; do
+  out=$(cd "$REPO/$crate" && CARGO_TARGET_DIR="$CACHE/cargo-host" cargo test --locked 2>&1)
+  rc=$?
+  while read -r p f; do
+    for i in $(seq 1 "$p"); do pass "cargo:$crate:test$i" >/dev/null; done
+    for i in $(seq 1 "$f"); do fail "cargo:$crate:failed$i" >/dev/null; done
+  done < <(echo "$out" | sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p')
+  [ $rc = 0 ] && pass "cargo:$crate" || fail "cargo:$crate" "$(echo "$out" | grep -m3 -E 'FAILED|panicked|error')"
+  echo "$out" | grep -E "^test .* (ok|FAILED)$" | sed "s|^|  $crate: |"
+done
 
 # ---------------------------------------------------------------- the emulated boards
 # Kernel log lines that fail a board's run whatever the tests said.
