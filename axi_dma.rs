@@ -43,7 +43,8 @@ mod xfer;
 
 use dma_chan::{
     Caps,
-    Channel, //
+    Channel,
+    Direction, //
 };
 use xfer::Xfer;
 
@@ -86,12 +87,23 @@ pub(crate) struct Limits {
     pub(crate) default_timeout_ms: u32,
 }
 
+/// The device side of a slave channel.
+#[derive(Copy, Clone)]
+pub(crate) struct SlaveCfg {
+    pub(crate) dev_addr: u64,
+    pub(crate) width: u32,
+    pub(crate) burst: u32,
+}
+
 /// The state of a channel that transfers and unbind contend for.
 pub(crate) struct ChanState {
     /// `None` once the device was unbound.
     pub(crate) chan: Option<Channel>,
     /// Transfers submitted and possibly still in flight.
     pub(crate) inflight: KVec<Arc<Xfer>>,
+    /// The slave configuration in force for [memory-to-device, device-to-memory], applied
+    /// again when the channel is re-requested.
+    pub(crate) slave_cfg: [Option<SlaveCfg>; 2],
 }
 
 /// One named channel of the client node.
@@ -101,6 +113,8 @@ pub(crate) struct ChanSlot {
     pub(crate) provider: [u8; 32],
     pub(crate) caps: Caps,
     pub(crate) coherent: bool,
+    /// The device-side address from `linux,fifo-addresses`, if any.
+    pub(crate) fifo_addr: Option<u64>,
     #[pin]
     pub(crate) state: Mutex<ChanState>,
 }
@@ -125,7 +139,17 @@ impl Shared {
         // device is bound for as long as we hold the lock.
         let dev = unsafe { self.dev.as_bound() };
         match Channel::request(dev, &slot.name) {
-            Ok(chan) => st.chan = Some(chan),
+            Ok(chan) => {
+                for (dir, cfg) in [Direction::MemToDev, Direction::DevToMem]
+                    .into_iter()
+                    .zip(st.slave_cfg)
+                {
+                    if let Some(c) = cfg {
+                        let _ = chan.slave_config(dir, c.dev_addr, c.width, c.burst);
+                    }
+                }
+                st.chan = Some(chan);
+            }
             Err(e) => dev_err!(
                 self.dev,
                 "channel {} lost after a terminate: {:?}\n",
@@ -188,6 +212,20 @@ fn put_instance(n: u32) {
 }
 
 impl AxiDmaDriver {
+    /// Whether the channel's provider is a streaming engine that needs no device address.
+    fn is_streaming(chan: &Channel) -> bool {
+        let Some(fw) = chan.dma_device().fwnode() else {
+            return false;
+        };
+        [
+            c"xlnx,axi-dma-1.00.a",
+            c"xlnx,axi-mcdma-1.00.a",
+            c"linux,axi-dma-loopback",
+        ]
+        .iter()
+        .any(|c| fw.property_match_string(c"compatible", c).is_ok())
+    }
+
     fn channels(pdev: &platform::Device<Core<'_>>) -> Result<KVec<Arc<ChanSlot>>> {
         let dev = pdev.as_ref();
         let names = dma_chan::dma_names(dev, MAX_CHANNELS).inspect_err(|e| {
@@ -197,6 +235,12 @@ impl AxiDmaDriver {
             dev_err!(dev, "dma-names is empty\n");
             return Err(EINVAL);
         }
+        let fifo_addrs: KVec<u32> = match dev.fwnode() {
+            Some(fw) if fw.property_present(c"linux,fifo-addresses") => fw
+                .property_read_array_vec::<u32>(c"linux,fifo-addresses", names.len())?
+                .required_by(dev)?,
+            _ => KVec::new(),
+        };
         let mut chans = KVec::with_capacity(names.len(), GFP_KERNEL)?;
         for name in names {
             let chan = match Channel::request(dev, &name) {
@@ -213,8 +257,46 @@ impl AxiDmaDriver {
                     return Err(e);
                 }
             };
-            let caps = chan.caps();
+            let mut caps = chan.caps();
             let coherent = mmap::dev_is_coherent(chan.dma_device());
+            // Slave transfers need the device-side address (a FIFO). Streaming engines
+            // (AXI DMA) have none; for the others it must come from the device tree, never
+            // from user space, or a user could aim the engine at any physical address
+            // (an unconfigured PL330 channel would write to address 0).
+            let index = chans.len();
+            let fifo_addr = fifo_addrs
+                .get(index)
+                .copied()
+                .filter(|&a| a != 0)
+                .map(u64::from);
+            let streaming = Self::is_streaming(&chan);
+            let mut slave_cfg = [None; 2];
+            if fifo_addr.is_none() && !streaming {
+                caps.directions &= 1 << Direction::MemToMem as u32;
+            } else {
+                for (i, dir) in [Direction::MemToDev, Direction::DevToMem]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if caps.supports(dir) {
+                        let cfg = SlaveCfg {
+                            dev_addr: fifo_addr.unwrap_or(0),
+                            width: 4,
+                            burst: 1,
+                        };
+                        // Streaming providers without device_config (AXI DMA) refuse, which
+                        // is fine; any other refusal leaves the direction unusable.
+                        let ok = chan
+                            .slave_config(dir, cfg.dev_addr, cfg.width, cfg.burst)
+                            .is_ok();
+                        if ok || streaming {
+                            slave_cfg[i] = Some(cfg);
+                        } else {
+                            caps.directions &= !(1 << dir as u32);
+                        }
+                    }
+                }
+            }
             let mut provider = [0u8; 32];
             let pn = chan.name().to_bytes();
             let n = pn.len().min(31);
@@ -234,10 +316,12 @@ impl AxiDmaDriver {
                     provider,
                     caps,
                     coherent,
+                    fifo_addr,
                     state <- kernel::new_mutex!(
                         ChanState {
                             chan: Some(chan),
                             inflight: KVec::new(),
+                            slave_cfg,
                         },
                         "ChanSlot::state"
                     ),

@@ -8,6 +8,7 @@
 //! transfer uses it any more, whatever order user space does things in.
 
 use kernel::{
+    alloc::flags::__GFP_NOWARN,
     device::{
         Bound,
         Device, //
@@ -52,8 +53,12 @@ impl Buffer {
         let alloc_size =
             size.checked_add(PAGE_SIZE as u64 - 1).ok_or(EOVERFLOW)? & !(PAGE_SIZE as u64 - 1);
         let len = usize::try_from(alloc_size).map_err(|_| EOVERFLOW)?;
-        // Zeroed: user space must never see stale kernel data.
-        let mem = Coherent::<u8>::zeroed_slice(dev, len, GFP_KERNEL).map_err(|_| ENOMEM)?;
+        // Zeroed: user space must never see stale kernel data. Running out of DMA memory
+        // is an ordinary answer to a user request (ENOMEM), not something to warn about
+        // (without __GFP_NOWARN a too-large request even trips a WARN in the page
+        // allocator).
+        let mem = Coherent::<u8>::zeroed_slice(dev, len, GFP_KERNEL | __GFP_NOWARN)
+            .map_err(|_| ENOMEM)?;
         let coherent = crate::mmap::dev_is_coherent(dev);
         LIVE_BUFFERS.add(1, Relaxed);
         LIVE_BYTES.add(alloc_size, Relaxed);

@@ -187,6 +187,21 @@ pub(crate) struct SlaveConfig {
     maxburst: u32,
 }
 
+/// `struct axi_dma_kbench`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KBench {
+    chan: u32,
+    src_buf: u32,
+    dst_buf: u32,
+    depth: u32,
+    len: u64,
+    iters: u32,
+    pad: u32,
+    total_ns: u64,
+    submit_ns: u64,
+}
+
 macro_rules! uapi_struct {
     ($($t:ty = $size:expr),* $(,)?) => {$(
         // SAFETY: A `#[repr(C)]` struct of integers and byte arrays with no implicit padding
@@ -210,6 +225,7 @@ uapi_struct! {
     Wait = 32,
     Cancel = 8,
     SlaveConfig = 24,
+    KBench = 48,
 }
 
 /// `AXI_DMA_IOC_INFO`.
@@ -232,6 +248,8 @@ pub(crate) const IOC_STATUS: u32 = _IOWR::<Status>(MAGIC, 0x07);
 pub(crate) const IOC_CANCEL: u32 = _IOWR::<Cancel>(MAGIC, 0x08);
 /// `AXI_DMA_IOC_SLAVE_CONFIG`.
 pub(crate) const IOC_SLAVE_CONFIG: u32 = _IOW::<SlaveConfig>(MAGIC, 0x09);
+/// `AXI_DMA_IOC_KBENCH`.
+pub(crate) const IOC_KBENCH: u32 = _IOWR::<KBench>(MAGIC, 0x0a);
 
 const KIND_MEMCPY: u32 = 0;
 const KIND_TO_DEV: u32 = 1;
@@ -250,10 +268,20 @@ struct BufSlot {
 /// A transfer of an open file, with the buffers it keeps alive until it is reaped.
 struct XferEntry {
     xfer: Arc<Xfer>,
-    /// Set for blocking transfers that are being waited for by `XFER` or `WAIT`, so that
-    /// `REAP` does not steal them.
-    waited: bool,
+    /// A thread is waiting for it right now (`XFER` without `NONBLOCK`, or `WAIT`).
+    waiting: bool,
+    /// Submitted as a blocking `XFER`: it is never handed out by `REAP`, also when its wait
+    /// was interrupted by a signal (then `WAIT` with the id written back collects it), so
+    /// that another thread reaping on the same file cannot take it away from its owner.
+    blocking: bool,
     _bufs: [Option<Arc<Buffer>>; 2],
+}
+
+impl XferEntry {
+    /// Finished, and for `REAP` to hand out.
+    fn reapable(&self) -> bool {
+        !self.waiting && !self.blocking && self.xfer.is_done()
+    }
 }
 
 struct FileInner {
@@ -344,6 +372,7 @@ impl OpenFile {
             IOC_STATUS => self.status(arg),
             IOC_CANCEL => self.cancel(arg),
             IOC_SLAVE_CONFIG => self.slave_config(arg),
+            IOC_KBENCH => self.kbench(arg),
             _ => {
                 dev_dbg!(self.dev(), "unknown ioctl {:#x}\n", cmd);
                 Err(ENOTTY)
@@ -589,14 +618,17 @@ impl OpenFile {
             inner.xfers.push(
                 XferEntry {
                     xfer: xfer.clone(),
-                    waited: req.flags & XFER_NONBLOCK == 0,
+                    waiting: req.flags & XFER_NONBLOCK == 0,
+                    blocking: req.flags & XFER_NONBLOCK == 0,
                     _bufs: [src.clone(), dst.clone()],
                 },
                 GFP_KERNEL,
             )?;
         }
 
-        if let Err(e) = self.start(slot, &xfer, dir, src.as_deref(), dst.as_deref(), &req, len) {
+        let src_at = src.as_deref().map(|b| (b, req.src_off));
+        let dst_at = dst.as_deref().map(|b| (b, req.dst_off));
+        if let Err(e) = self.start(slot, &xfer, dir, src_at, dst_at, len) {
             self.forget_xfer(xfer.id);
             return Err(e);
         }
@@ -609,9 +641,8 @@ impl OpenFile {
         let r = self.wait_done(&xfer, self.timeout(req.timeout_ms));
         match r {
             Err(e) if e == EINTR => {
-                // Still in flight: it becomes an ordinary non-blocking transfer, collected
-                // with WAIT or REAP under the id written back here.
-                self.unmark_waited(xfer.id);
+                // Still in flight: collected with WAIT under the id written back here.
+                self.unmark_waiting(xfer.id);
                 let _ = write_arg(arg, &req);
                 Err(EINTR)
             }
@@ -629,19 +660,15 @@ impl OpenFile {
         }
     }
 
-    /// Prepares, submits and issues one transfer on `slot`.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one call site, all distinct inputs"
-    )]
+    /// Prepares, submits and issues one transfer on `slot`. `src`/`dst` are
+    /// (buffer, offset) pairs whose ranges the caller checked.
     fn start(
         &self,
         slot: &ChanSlot,
         xfer: &Arc<Xfer>,
         dir: Direction,
-        src: Option<&Buffer>,
-        dst: Option<&Buffer>,
-        req: &XferArg,
+        src: Option<(&Buffer, u64)>,
+        dst: Option<(&Buffer, u64)>,
         len: usize,
     ) -> Result {
         let mut guard = slot.state.lock();
@@ -653,25 +680,33 @@ impl OpenFile {
             dev_dbg!(self.dev(), "xfer: device was unbound\n");
             ENODEV
         })?;
+        let addr = |b: Option<(&Buffer, u64)>| b.map(|(b, off)| b.dma_addr(off)).ok_or(EINVAL);
         let desc = match dir {
-            Direction::MemToMem => {
-                let (s, d) = (src.ok_or(EINVAL)?, dst.ok_or(EINVAL)?);
-                chan.prep_memcpy(d.dma_addr(req.dst_off), s.dma_addr(req.src_off), len)
-            }
-            Direction::MemToDev => {
-                chan.prep_slave(src.ok_or(EINVAL)?.dma_addr(req.src_off), len, dir)
-            }
-            Direction::DevToMem => {
-                chan.prep_slave(dst.ok_or(EINVAL)?.dma_addr(req.dst_off), len, dir)
-            }
+            Direction::MemToMem => chan.prep_memcpy(addr(dst)?, addr(src)?, len),
+            Direction::MemToDev => chan.prep_slave(addr(src)?, len, dir),
+            Direction::DevToMem => chan.prep_slave(addr(dst)?, len, dir),
         }
-        .inspect_err(|_| {
+        .map_err(|e| {
+            // A provider returns no descriptor both for requests it cannot describe and
+            // when its descriptor pool is used up. With transfers in flight the latter is
+            // likely, and retrying after reaping is the right reaction: EBUSY.
+            let busy = st.inflight.iter().any(|x| !x.is_done());
             dev_dbg!(
                 self.dev(),
-                "xfer: provider refused {} bytes ({:?})\n",
+                "xfer: provider refused {} bytes ({:?}){}\n",
                 len,
-                dir
+                dir,
+                if busy {
+                    " with transfers in flight"
+                } else {
+                    ""
+                }
             );
+            if busy {
+                EBUSY
+            } else {
+                e
+            }
         })?;
         let cookie = desc.submit(xfer)?;
         xfer.cookie.store(cookie, kernel::sync::atomic::Relaxed);
@@ -713,10 +748,10 @@ impl OpenFile {
         }
     }
 
-    fn unmark_waited(&self, id: u64) {
+    fn unmark_waiting(&self, id: u64) {
         let mut inner = self.inner.lock();
         if let Some(e) = inner.xfers.iter_mut().find(|e| e.xfer.id == id) {
-            e.waited = false;
+            e.waiting = false;
         }
     }
 
@@ -744,16 +779,16 @@ impl OpenFile {
                 .iter_mut()
                 .find(|e| e.xfer.id == req.xfer_id)
                 .ok_or(ENOENT)?;
-            if e.waited {
+            if e.waiting {
                 // Another thread of this file already waits for it.
                 return Err(EBUSY);
             }
-            e.waited = true;
+            e.waiting = true;
             e.xfer.clone()
         };
         match self.wait_done(&xfer, self.timeout(req.timeout_ms)) {
             Err(e) if e == EINTR => {
-                self.unmark_waited(xfer.id);
+                self.unmark_waiting(xfer.id);
                 Err(EINTR)
             }
             r => {
@@ -779,7 +814,7 @@ impl OpenFile {
             let mut inner = self.inner.lock();
             let mut i = 0;
             while i < inner.xfers.len() && out.len() + taken.len() < max {
-                if !inner.xfers[i].waited && inner.xfers[i].xfer.is_done() {
+                if inner.xfers[i].reapable() {
                     taken.push(inner.xfers.remove(i).map_err(|_| EINVAL)?, GFP_KERNEL)?;
                 } else {
                     i += 1;
@@ -940,17 +975,134 @@ impl OpenFile {
         if !slot.caps.supports(dir) {
             return Err(crate::xfer::eopnotsupp());
         }
-        let st = slot.state.lock();
+        // The device address is the device tree's, never user space's (0 = "that one").
+        let dev_addr = match (req.dev_addr, slot.fifo_addr) {
+            (0, a) => a.unwrap_or(0),
+            (x, Some(a)) if x == a => a,
+            (x, _) => {
+                dev_dbg!(
+                    self.dev(),
+                    "slave_config: address {:#x} is not this channel's (linux,fifo-addresses)\n",
+                    x
+                );
+                return Err(EPERM);
+            }
+        };
+        let mut guard = slot.state.lock();
+        let st = &mut *guard;
         let chan = st.chan.as_ref().ok_or(ENODEV)?;
-        chan.slave_config(dir, req.dev_addr, req.addr_width, req.maxburst)
+        chan.slave_config(dir, dev_addr, req.addr_width, req.maxburst)
             .inspect_err(|_| dev_dbg!(self.dev(), "slave_config: provider refused\n"))?;
+        st.slave_cfg[usize::from(dir == Direction::DevToMem)] = Some(crate::SlaveCfg {
+            dev_addr,
+            width: req.addr_width,
+            burst: req.maxburst,
+        });
+        Ok(0)
+    }
+
+    /// In-kernel memcpy loop: the benchmarks' baseline (see `struct axi_dma_kbench`).
+    fn kbench(&self, arg: usize) -> Result<isize> {
+        use kernel::time::{
+            Instant,
+            Monotonic, //
+        };
+        let mut req: KBench = read_arg(arg)?;
+        if req.pad != 0
+            || req.depth == 0
+            || req.depth > 64
+            || req.iters == 0
+            || req.iters > 1_000_000
+        {
+            dev_dbg!(
+                self.dev(),
+                "kbench: bad depth {} / iters {}\n",
+                req.depth,
+                req.iters
+            );
+            return Err(EINVAL);
+        }
+        let len = usize::try_from(req.len).map_err(|_| EOVERFLOW)?;
+        let slot = self.chan(req.chan)?;
+        if !slot.caps.supports(Direction::MemToMem) {
+            return Err(crate::xfer::eopnotsupp());
+        }
+        let (src, dst) = {
+            let inner = self.inner.lock();
+            (
+                Self::find_buf(&inner, req.src_buf)?,
+                Self::find_buf(&inner, req.dst_buf)?,
+            )
+        };
+        if len == 0 {
+            return Err(EINVAL);
+        }
+        src.check_range(0, req.len)?;
+        dst.check_range(0, req.len)?;
+        // Private completion events: user space never sees these transfers.
+        let events = Events::new()?;
+        let ms = self.shared.limits.default_timeout_ms;
+        let mut inflight: KVec<Arc<Xfer>> = KVec::with_capacity(req.depth as usize, GFP_KERNEL)?;
+        let (mut submitted, mut completed) = (0u32, 0u32);
+        let mut submit_ns = 0i64;
+        let t0 = Instant::<Monotonic>::now();
+        let mut result = Ok(());
+        while completed < req.iters {
+            while submitted < req.iters && inflight.len() < req.depth as usize {
+                let x = Xfer::new(u64::from(submitted), 0, req.len, req.chan, events.clone())?;
+                let ts = Instant::<Monotonic>::now();
+                if let Err(e) = self.start(
+                    slot,
+                    &x,
+                    Direction::MemToMem,
+                    Some((&src, 0)),
+                    Some((&dst, 0)),
+                    len,
+                ) {
+                    result = Err(e);
+                    break;
+                }
+                submit_ns += ts.elapsed().as_nanos();
+                inflight.push(x, GFP_KERNEL)?;
+                submitted += 1;
+            }
+            if inflight.is_empty() {
+                break;
+            }
+            let x = inflight.remove(0).map_err(|_| EINVAL)?;
+            // Uninterruptible (bounded by the timeout): the buffers must not be released
+            // while these transfers run.
+            if let WaitResult::TimedOut = events.wq.wait_ne(&x.state, STATE_PENDING, ms, true) {
+                terminate(&self.shared, slot, Some(&x));
+                result = Err(ETIMEDOUT);
+            }
+            let (err, _) = x.outcome();
+            if err != 0 && result.is_ok() {
+                result = Err(Error::from_errno(err));
+            }
+            completed += 1;
+            if result.is_err() {
+                break;
+            }
+        }
+        let total = t0.elapsed().as_nanos();
+        // On an error, let what is still in flight finish (or stop it) before returning.
+        for x in inflight.iter() {
+            if let WaitResult::TimedOut = events.wq.wait_ne(&x.state, STATE_PENDING, ms, true) {
+                terminate(&self.shared, slot, Some(x));
+            }
+        }
+        result?;
+        req.total_ns = u64::try_from(total).unwrap_or(0);
+        req.submit_ns = u64::try_from(submit_ns).unwrap_or(0);
+        write_arg(arg, &req)?;
         Ok(0)
     }
 
     /// `poll()`: readable when a finished transfer waits to be reaped.
     pub(crate) fn readable(&self) -> bool {
         let inner = self.inner.lock();
-        inner.xfers.iter().any(|e| !e.waited && e.xfer.is_done())
+        inner.xfers.iter().any(XferEntry::reapable)
     }
 
     /// Called when the file is released: stops this file's transfers.

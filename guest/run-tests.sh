@@ -19,6 +19,13 @@ run_ctests
 for c in $(axidma-demo info | sed -n 's/^  [1-9][0-9]*: \([^ ]*\) .*/\1/p'); do
   PREFIX="chan_$c:" run_ctests -c "$c" memcpy_sizes nonblocking
 done
+# Slave (memory-to-device / device-to-memory) transfers on the PL330 (Zynq-7000 only: the
+# ZynqMP GDMA does memcpy only, so its channels must refuse).
+if [ "$BOARD" = zc702 ]; then
+  run_ctests slave_fifo
+else
+  check slave_refused_on_memcpy_only sh -c "axidma send 4k -c fpd 2>&1 | grep -q 'cannot send'"
+fi
 # 32-bit user space on the 64-bit kernel (compat ioctls, same UAPI).
 if [ -x /bin/axi_dma_test32 ]; then
   CTEST=axi_dma_test32 PREFIX="compat32:" run_ctests
@@ -43,14 +50,22 @@ echo "# CmaFree before: Unbind $(cma_free) kB"
 check cli_info sh -c 'axidma info | grep -q memcpy'
 check cli_copy_verify sh -c 'axidma copy 1M --verify | grep -q verified'
 check cli_loop sh -c "axidma -d $loopdev loop 64k | grep -q verified"
-check cli_bench_csv sh -c 'axidma bench --sizes 4k,64k --iters 20 --depth 4 --csv > /tmp/b.csv &&
-  head -1 /tmp/b.csv | grep -q "^size,mode,iterations,seconds,mb_per_s" &&
-  [ $(grep -c -E "^[0-9]+,(blocking|depth4),20,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$" /tmp/b.csv) = 4 ]'
-check cli_bench_json sh -c 'axidma bench --sizes 4k --iters 10 --json | grep -c "\"mb_per_s\"" | grep -q 2'
+check cli_bench_csv sh -c 'axidma bench --sizes 4k,64k --iters 20 --depths 4 --csv > /tmp/b.csv &&
+  head -1 /tmp/b.csv | grep -q "^size,mode,iterations,seconds,mb_per_s,transfers_per_s,us_per_transfer,ratio_to_kernel$" &&
+  [ $(grep -c -E "^[0-9]+,(kernel|blocking|copy-in/out|depth4),20,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$" /tmp/b.csv) = 8 ]'
+check cli_bench_json sh -c 'axidma bench --sizes 4k --iters 10 --depths 2 --json > /tmp/b.json &&
+  grep -q "^{\"ioctl_us\": [0-9.]*, \"rows\": \[$" /tmp/b.json && [ $(grep -c "\"ratio_to_kernel\"" /tmp/b.json) = 4 ]'
 check cli_recv_timeout sh -c "! axidma -d $loopdev recv 4k -t 100 2>/tmp/e && grep -q 'timed out' /tmp/e"
 check cli_missing_device sh -c '! axidma -d /dev/axi-dma63 info 2>/tmp/e && grep -q insmod /tmp/e'
 check cli_bad_size sh -c '! axidma copy 0 2>/tmp/e && grep -q "bad size" /tmp/e'
 check cli_help sh -c 'axidma --help | grep -q "USAGE"'
+
+# Hostile input and stress (short mode; `make soak` runs the long one): seeded ioctl and
+# mmap fuzzing, DMA memory exhaustion and recovery, threads with signals during waits.
+seed=${FUZZ_SEED:-$(sed -n 's/.*axiseed=\([0-9]*\).*/\1/p' /proc/cmdline)}
+seed=${seed:-1}
+PREFIX="abuse:" CTEST=axi_dma_abuse run_ctests -s "$seed" -n 20000 -t 60 fuzz mmap_fuzz exhaust threads
+PREFIX="abuse-loop:" CTEST=axi_dma_abuse run_ctests -d "$loopdev" -s "$seed" -n 5000 -t 60 fuzz
 
 # Unbind while a file is open, transfers were in flight and buffers are mapped.
 rm -f /tmp/go; mkfifo /tmp/go

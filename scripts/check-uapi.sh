@@ -12,7 +12,8 @@ src = open(sys.argv[1]).read()
 cname = {"Info": "axi_dma_info", "ChanInfo": "axi_dma_chan_info", "Alloc": "axi_dma_alloc",
          "Free": "axi_dma_free", "XferArg": "axi_dma_xfer", "Completion": "axi_dma_completion",
          "Reap": "axi_dma_reap", "Status": "axi_dma_status", "Wait": "axi_dma_wait",
-         "Cancel": "axi_dma_cancel", "SlaveConfig": "axi_dma_slave_config"}
+         "Cancel": "axi_dma_cancel", "SlaveConfig": "axi_dma_slave_config",
+         "KBench": "axi_dma_kbench"}
 body = src[src.index("uapi_struct! {"):]
 body = body[:body.index("}")]
 sizes = re.findall(r"(\w+) = (\d+),", body)

@@ -65,6 +65,22 @@ for crate in lib/rust tools/axidma; do
   echo "$out" | grep -E "^test .* (ok|FAILED)$" | sed "s|^|  $crate: |"
 done
 
+# The benchmark renderer (make bench) on a small sample: a table and a plot come out.
+sample=$(mktemp -d)
+cat > "$sample/s.json" <<'J'
+{"ioctl_us": 3.5, "rows": [
+  {"size": 4096, "mode": "kernel", "iterations": 10, "seconds": 0.01, "mb_per_s": 4.1, "transfers_per_s": 1000.0, "us_per_transfer": 1000.0, "ratio_to_kernel": 1.0},
+  {"size": 4096, "mode": "blocking", "iterations": 10, "seconds": 0.02, "mb_per_s": 2.0, "transfers_per_s": 500.0, "us_per_transfer": 2000.0, "ratio_to_kernel": 0.5}
+]}
+J
+if python3 "$REPO/scripts/bench-render.py" "$sample" sample="$sample/s.json" >/dev/null 2>&1 \
+   && grep -q '| 4k | 4.1 | 2.0 (0.50) |' "$sample/bench.md" && [ -s "$sample/bench.png" ]; then
+  pass bench_render
+else
+  fail bench_render "scripts/bench-render.py did not produce the table and plot"
+fi
+rm -rf "$sample"
+
 # ---------------------------------------------------------------- the emulated boards
 # Kernel log lines that fail a board's run whatever the tests said.
 bad_log='WARNING:|BUG:|Oops|Unable to handle kernel|Kernel panic|DMA-API: [^p].*(error|leak|free|sync|unmap|map|mapping)|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|sleeping function called from invalid context|unreferenced object|kmemleak: [0-9]+ new suspected|KASAN|UBSAN|refcount_t:|list_add corruption|list_del corruption|hung_task|blocked for more than|rcu_.*stall|Internal error|unsupported interworking'

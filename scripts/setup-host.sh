@@ -6,10 +6,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-stamp="$CACHE/host-setup.v4.stamp"
+stamp="$CACHE/host-setup.v5.stamp"
 if [ -f "$stamp" ] && [ -x /usr/bin/rustc ] && [ -x "$BINDGEN" ] && command -v qemu-system-aarch64 >/dev/null \
    && [ -f "$(kernel_tarball_path)" ] && [ -x "$BUSYBOX_DIR/arm64/bin/busybox" ] && [ -x "$BUSYBOX_DIR/armhf/bin/busybox" ] \
-   && command -v dt-validate >/dev/null; then
+   && command -v dt-validate >/dev/null && python3 -c 'import matplotlib' 2>/dev/null; then
   log "host already set up (stamp $stamp)"
   exit 0
 fi
@@ -82,6 +82,12 @@ fi
 if ! command -v dt-validate >/dev/null; then
   log "pip install dtschema"
   python3 -m pip install -q dtschema
+fi
+
+# matplotlib renders the benchmark plot.
+if ! python3 -c 'import matplotlib' 2>/dev/null; then
+  log "pip install matplotlib"
+  python3 -m pip install -q matplotlib
 fi
 
 # busybox-static for both guest architectures (download only).

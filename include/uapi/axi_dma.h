@@ -78,7 +78,7 @@ struct axi_dma_xfer {
 	__u32 flags;      /* in: AXI_DMA_XFER_* flags */
 	__u32 timeout_ms; /* in: blocking wait; 0 = the module's default */
 	__u64 user_data;  /* in: returned with the completion */
-	__u64 xfer_id;    /* out: transfer id (NONBLOCK, or after EINTR) */
+	__u64 xfer_id;    /* out: transfer id (NONBLOCK; or after EINTR: collect it with WAIT) */
 	__u64 bytes;      /* out (blocking): bytes transferred = len - residue */
 	__s32 error;      /* out (blocking): 0 or a negative errno */
 	__u32 pad;
@@ -137,6 +137,23 @@ struct axi_dma_slave_config {
 	__u32 maxburst;   /* in: >= 1 */
 };
 
+/*
+ * In-kernel measurement, the baseline of the benchmarks: `iters` memcpys of `len` bytes
+ * between two of this file's buffers on `chan`, submitted from the kernel with `depth`
+ * in flight and no user space in the loop.
+ */
+struct axi_dma_kbench {
+	__u32 chan;       /* in */
+	__u32 src_buf;    /* in */
+	__u32 dst_buf;    /* in */
+	__u32 depth;      /* in: 1 .. 64 transfers in flight */
+	__u64 len;        /* in: bytes per transfer */
+	__u32 iters;      /* in: 1 .. 1000000 */
+	__u32 pad;
+	__u64 total_ns;   /* out: first submission to last completion */
+	__u64 submit_ns;  /* out: of which preparing, submitting and issuing */
+};
+
 #define AXI_DMA_IOC_INFO      _IOR(AXI_DMA_IOC_MAGIC, 0x00, struct axi_dma_info)
 #define AXI_DMA_IOC_CHAN_INFO _IOWR(AXI_DMA_IOC_MAGIC, 0x01, struct axi_dma_chan_info)
 #define AXI_DMA_IOC_ALLOC     _IOWR(AXI_DMA_IOC_MAGIC, 0x02, struct axi_dma_alloc)
@@ -147,5 +164,6 @@ struct axi_dma_slave_config {
 #define AXI_DMA_IOC_STATUS    _IOWR(AXI_DMA_IOC_MAGIC, 0x07, struct axi_dma_status)
 #define AXI_DMA_IOC_CANCEL    _IOWR(AXI_DMA_IOC_MAGIC, 0x08, struct axi_dma_cancel)
 #define AXI_DMA_IOC_SLAVE_CONFIG _IOW(AXI_DMA_IOC_MAGIC, 0x09, struct axi_dma_slave_config)
+#define AXI_DMA_IOC_KBENCH    _IOWR(AXI_DMA_IOC_MAGIC, 0x0a, struct axi_dma_kbench)
 
 #endif /* _UAPI_AXI_DMA_H */

@@ -161,6 +161,20 @@ pub struct SlaveConfig {
     pub maxburst: u32,
 }
 
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KBench {
+    pub chan: u32,
+    pub src_buf: u32,
+    pub dst_buf: u32,
+    pub depth: u32,
+    pub len: u64,
+    pub iters: u32,
+    pub pad: u32,
+    pub total_ns: u64,
+    pub submit_ns: u64,
+}
+
 const _: () = {
     assert!(core::mem::size_of::<Info>() == 56);
     assert!(core::mem::size_of::<ChanInfo>() == 104);
@@ -173,6 +187,7 @@ const _: () = {
     assert!(core::mem::size_of::<Wait>() == 32);
     assert!(core::mem::size_of::<Cancel>() == 8);
     assert!(core::mem::size_of::<SlaveConfig>() == 24);
+    assert!(core::mem::size_of::<KBench>() == 48);
 };
 
 // Linux's generic ioctl encoding (arm, arm64, x86).
@@ -201,3 +216,4 @@ pub const IOC_REAP: u32 = iowr::<Reap>(0x06);
 pub const IOC_STATUS: u32 = iowr::<Status>(0x07);
 pub const IOC_CANCEL: u32 = iowr::<Cancel>(0x08);
 pub const IOC_SLAVE_CONFIG: u32 = iow::<SlaveConfig>(0x09);
+pub const IOC_KBENCH: u32 = iowr::<KBench>(0x0a);

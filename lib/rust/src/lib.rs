@@ -405,6 +405,30 @@ impl Device {
         self.ioctl("slave config", abi::IOC_SLAVE_CONFIG, &mut c)
     }
 
+    /// In-kernel baseline: `iters` memcpys of `len` bytes from `src` to `dst` submitted by
+    /// the driver itself with `depth` in flight. Returns (total, of which submitting) time.
+    pub fn kernel_bench(
+        &self,
+        chan: u32,
+        dst: &mut Buffer<'_>,
+        src: &Buffer<'_>,
+        len: u64,
+        iters: u32,
+        depth: u32,
+    ) -> Result<(Duration, Duration)> {
+        let mut k = abi::KBench { chan, src_buf: src.id, dst_buf: dst.id, depth, len, iters, ..Default::default() };
+        self.ioctl("kernel benchmark", abi::IOC_KBENCH, &mut k)?;
+        Ok((Duration::from_nanos(k.total_ns), Duration::from_nanos(k.submit_ns)))
+    }
+
+    /// STATUS of transfer `id` (`ENOENT` for unknown ids): also the cheapest ioctl, used to
+    /// measure the system call path alone.
+    pub fn status_of(&self, id: u64) -> Result<abi::Status> {
+        let mut s = abi::Status { xfer_id: id, ..Default::default() };
+        self.ioctl("status", abi::IOC_STATUS, &mut s)?;
+        Ok(s)
+    }
+
     /// Waits for the transfer with `id` (from [`Transfer::id`] or a detached submission).
     fn wait_id(&self, id: u64, timeout: Option<Duration>) -> Result<abi::Wait> {
         let mut w = abi::Wait { xfer_id: id, timeout_ms: timeout_ms(timeout), ..Default::default() };

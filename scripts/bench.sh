@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `make bench`: boot each board, run the driver's benchmark (user space against the
+# in-kernel loop on the same channel, in the same boot), print the table and write
+# out/bench/{bench.md,bench.png,<board>.json}. BOARDS and BENCH_SIZES may be set.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+boards=${BOARDS:-zcu102 zc702}
+out=${LOGDIR:-$REPO/out}/bench; mkdir -p "$out"
+args=()
+for b in $boards; do
+  log "benchmarking on $b"
+  "$REPO/scripts/run-board.sh" "$b" bench >/dev/null
+  sed -n '/^@@BENCH-BEGIN/,/^@@BENCH-END/p' "${LOGDIR:-$REPO/out}/$b-bench.log" | sed '1d;$d' | grep -v '^\[' > "$out/$b.json"
+  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/$b.json" || die "$b: no benchmark output (see ${LOGDIR:-$REPO/out}/$b-bench.log)"
+  args+=("$b=$out/$b.json")
+done
+python3 "$REPO/scripts/bench-render.py" "$out" "${args[@]}"
