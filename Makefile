@@ -41,6 +41,9 @@ run:
 test:
 	scripts/run-tests.sh
 
+soak:
+	scripts/soak.sh
+
 bench:
 	scripts/bench.sh
 
@@ -51,4 +54,4 @@ clean:
 	rm -f *.o *.ko *.mod *.mod.c *.mod.o .*.cmd modules.order Module.symvers *.rmeta
 	rm -rf .tmp_versions
 
-.PHONY: modules clippy modules_install setup run test bench fmt-check clean
+.PHONY: modules clippy modules_install setup run test bench soak fmt-check clean

@@ -1,10 +1,14 @@
 #!/bin/sh
 # The guest half of `make run`: load the driver and move data by DMA from user space.
 . /guest/lib.sh
-echo "== dmaengine channels:"; ls /sys/class/dma | tr '\n' ' '; echo
+echo "== dmaengine channels on this board:"; ls /sys/class/dma | tr '\n' ' '; echo
 echo "== insmod axi_dma_mod.ko"; load || exit 1
-dmesg | grep axi_dma | tail -5
-echo "== axidma info"; axidma-demo info
-echo "== axidma copy (user space buffer -> DMA -> user space buffer)"
-axidma-demo copy 1048576
-axidma-demo copy 4096
+dmesg | grep axi_dma_mod | tail -3
+echo "== axidma info"; axidma info
+echo "== axidma copy 1M --verify   (buffer -> DMA engine -> buffer, both mmapped: no copy through the kernel)"
+axidma copy 1M --verify
+echo "== axidma copy 4k --verify"
+axidma copy 4k --verify
+echo "== the same from C: axidma-demo copy 65536"
+axidma-demo copy 65536
+rmmod axi_dma_mod

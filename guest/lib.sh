@@ -12,12 +12,23 @@ client_dev() { for d in $drv/*; do [ -L "$d" ] && basename "$d" && return; done;
 load() { insmod /lib/modules/axi_dma_mod.ko "$@"; }
 # Run the C test program; each "ok X" / "not ok X: why" line becomes a result.
 # CTEST picks the binary (axi_dma_test32: 32-bit user space), PREFIX prefixes the names.
+# A test program that dies (signal, abort) or skips a test it was asked for is a failure
+# too, not a silent gap.
 run_ctests() { # args for axi_dma_test
-  ${CTEST:-axi_dma_test} "$@" 2>&1 | while IFS= read -r line; do
+  ${CTEST:-axi_dma_test} "$@" > /tmp/ctests.out 2>&1
+  rc=$?
+  while IFS= read -r line; do
     case $line in
       "ok "*) result "${PREFIX:-}${line#ok }" PASS ;;
       "not ok "*) rest=${line#not ok }; result "${PREFIX:-}${rest%%:*}" FAIL "${rest#*: }" ;;
       *) echo "$line" ;;
     esac
+  done < /tmp/ctests.out
+  skip=0
+  for a in "$@"; do
+    [ $skip = 1 ] && { skip=0; continue; }
+    case $a in -[cdsnt]) skip=1; continue ;; -*) continue ;; esac
+    grep -q -E "^(not )?ok $a(:|\$)" /tmp/ctests.out || result "${PREFIX:-}$a" FAIL "no result (program died?): $(tail -2 /tmp/ctests.out | tr '\n' ' ')"
   done
+  [ $rc -le 1 ] || result "${PREFIX:-}${CTEST:-axi_dma_test}_exit" FAIL "exit status $rc: $(tail -2 /tmp/ctests.out | tr '\n' ' ')"
 }

@@ -29,3 +29,21 @@ kernel_key() {
 }
 kernel_out() { echo "$CACHE/kbuild/$(kernel_key "$1")"; }
 kernel_src() { echo "$CACHE/src/linux-$(cat "$CACHE/linux-source.deb-name" 2>/dev/null | sed 's/^linux-source-[0-9.]*_//; s/_all.deb$//')"; }
+
+# Kernel log lines that fail a board's run whatever the tests said.
+BAD_LOG='WARNING:|BUG:|Oops|Unable to handle kernel|Kernel panic|DMA-API: [^p].*(error|leak|free|sync|unmap|map|mapping)|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|sleeping function called from invalid context|unreferenced object|kmemleak: [0-9]+ new suspected|KASAN|UBSAN|refcount_t:|list_add corruption|list_del corruption|hung_task|blocked for more than|rcu_.*stall|Internal error|unsupported interworking|page allocation failure'
+
+# Boot BOARD in MODE (test|soak) and print one "PASS name" / "FAIL name: why" line per
+# guest check, plus the run itself and the kernel log scan.
+run_board_checks() {
+  local b=$1 mode=$2 out rc glog hits
+  out=$("$REPO/scripts/run-board.sh" "$b" "$mode" 2>&1); rc=$?
+  glog="${LOGDIR:-$REPO/out}/$b-$mode.log"
+  if [ $rc != 0 ]; then
+    echo "FAIL $b:build_and_boot: $(echo "$out" | grep -v '^\[' | tail -4 | tr '\n' ' ')"
+    return 0
+  fi
+  echo "$out" | sed -n 's/^@@RESULT \([^ ]*\) PASS *$/PASS \1/p; s/^@@RESULT \([^ ]*\) FAIL *\(.*\)$/FAIL \1: \2/p'
+  hits=$(grep -E "$BAD_LOG" "$glog" | grep -v -E 'DMA-API: (preallocated|debugging enabled)' | head -5 | tr '\n' ' ')
+  [ -z "$hits" ] && echo "PASS $b:kernel_log_clean" || echo "FAIL $b:kernel_log_clean: $hits(see $glog)"
+}
