@@ -120,7 +120,7 @@ pub(crate) struct XferArg {
     xfer_id: u64,
     bytes: u64,
     error: i32,
-    pad: u32,
+    rx_chan: u32,
 }
 
 /// `struct axi_dma_completion`.
@@ -254,6 +254,7 @@ pub(crate) const IOC_KBENCH: u32 = _IOWR::<KBench>(MAGIC, 0x0a);
 const KIND_MEMCPY: u32 = 0;
 const KIND_TO_DEV: u32 = 1;
 const KIND_FROM_DEV: u32 = 2;
+const KIND_LOOPBACK: u32 = 3;
 const XFER_NONBLOCK: u32 = 1 << 0;
 const XFER_FLAGS: u32 = XFER_NONBLOCK;
 
@@ -548,11 +549,12 @@ impl OpenFile {
             .ok_or(EINVAL)
     }
 
-    fn xfer(&self, arg: usize) -> Result<isize> {
-        let mut req: XferArg = read_arg(arg)?;
+    /// Validates `req` and starts it; the transfer is registered with the file.
+    /// `blocking` transfers are never handed out by REAP.
+    fn submit(&self, req: &XferArg, blocking: bool) -> Result<Arc<Xfer>> {
         let dev = self.dev();
-        if req.flags & !XFER_FLAGS != 0 || req.pad != 0 {
-            dev_dbg!(dev, "xfer: unknown flags {:#x}\n", req.flags);
+        if req.flags & !XFER_FLAGS != 0 || req.rx_chan != 0 {
+            dev_dbg!(dev, "xfer: unknown flags {:#x} or rx_chan set\n", req.flags);
             return Err(EINVAL);
         }
         if req.len == 0 {
@@ -618,8 +620,8 @@ impl OpenFile {
             inner.xfers.push(
                 XferEntry {
                     xfer: xfer.clone(),
-                    waiting: req.flags & XFER_NONBLOCK == 0,
-                    blocking: req.flags & XFER_NONBLOCK == 0,
+                    waiting: blocking,
+                    blocking,
                     _bufs: [src.clone(), dst.clone()],
                 },
                 GFP_KERNEL,
@@ -632,6 +634,15 @@ impl OpenFile {
             self.forget_xfer(xfer.id);
             return Err(e);
         }
+        Ok(xfer)
+    }
+
+    fn xfer(&self, arg: usize) -> Result<isize> {
+        let mut req: XferArg = read_arg(arg)?;
+        if req.kind == KIND_LOOPBACK {
+            return self.loopback(arg, req);
+        }
+        let xfer = self.submit(&req, req.flags & XFER_NONBLOCK == 0)?;
         req.xfer_id = xfer.id;
 
         if req.flags & XFER_NONBLOCK != 0 {
@@ -658,6 +669,83 @@ impl OpenFile {
                 Ok(0)
             }
         }
+    }
+
+    /// `AXI_DMA_XFER_LOOPBACK`: receive on `rx_chan` into the destination, send from the
+    /// source on `chan`, and wait for both (an AXI DMA with its stream looped back in the
+    /// PL). Blocking only; reports the bytes received.
+    fn loopback(&self, arg: usize, mut req: XferArg) -> Result<isize> {
+        if req.flags & XFER_NONBLOCK != 0 {
+            dev_dbg!(self.dev(), "loopback: blocking only\n");
+            return Err(EINVAL);
+        }
+        let base = XferArg {
+            len: req.len,
+            user_data: req.user_data,
+            timeout_ms: req.timeout_ms,
+            ..Default::default()
+        };
+        let rx = self.submit(
+            &XferArg {
+                chan: req.rx_chan,
+                kind: KIND_FROM_DEV,
+                dst_buf: req.dst_buf,
+                dst_off: req.dst_off,
+                ..base
+            },
+            true,
+        )?;
+        let tx = match self.submit(
+            &XferArg {
+                chan: req.chan,
+                kind: KIND_TO_DEV,
+                src_buf: req.src_buf,
+                src_off: req.src_off,
+                ..base
+            },
+            true,
+        ) {
+            Ok(x) => x,
+            Err(e) => {
+                // The receive waits for data that will never come: stop it.
+                if let Ok(slot) = self.chan(req.rx_chan) {
+                    terminate(&self.shared, slot, None);
+                }
+                self.finish_waited(&rx);
+                return Err(e);
+            }
+        };
+        let ms = self.timeout(req.timeout_ms);
+        let mut waited = self.wait_done(&tx, ms);
+        if waited.is_ok() {
+            waited = self.wait_done(&rx, ms);
+        }
+        req.xfer_id = rx.id;
+        if let Err(e) = waited {
+            if e == EINTR {
+                // Both stay in flight; WAIT on the receive's id collects the result.
+                self.unmark_waiting(rx.id);
+                self.unmark_waiting(tx.id);
+                let _ = write_arg(arg, &req);
+                return Err(EINTR);
+            }
+        }
+        let (tx_err, _) = self.finish_waited(&tx);
+        if !rx.is_done() {
+            // The send failed or timed out: nothing will arrive.
+            if let Ok(slot) = self.chan(req.rx_chan) {
+                terminate(&self.shared, slot, None);
+            }
+        }
+        let (rx_err, bytes) = self.finish_waited(&rx);
+        req.bytes = bytes;
+        req.error = if tx_err != 0 { tx_err } else { rx_err };
+        write_arg(arg, &req)?;
+        waited?;
+        if req.error != 0 {
+            return Err(Error::from_errno(req.error));
+        }
+        Ok(0)
     }
 
     /// Prepares, submits and issues one transfer on `slot`. `src`/`dst` are

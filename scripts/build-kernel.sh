@@ -16,6 +16,11 @@ if [ ! -f "$src/Makefile" ]; then
   rm -rf "$src"; mv "$t"/linux-source-"$KVER_SERIES" "$src"; rm -rf "$t"
 fi
 
+# One build per tree at a time (a second `make` would reconfigure it under the first).
+mkdir -p "$(dirname "$out")"
+exec 8>"$out.lock"
+flock 8
+
 if [ -f "$out/.axi-dma-built" ]; then
   log "kernel for $b is cached: $out"
   exit 0

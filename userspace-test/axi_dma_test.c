@@ -1149,7 +1149,10 @@ static const struct test tests[] = {
 	{ "isolation", t_isolation, 1 },
 	{ "fork_mapping", t_fork_mapping, 1 },
 	{ "close_busy", t_close_busy, 1 },
-	{ "cancel", t_cancel, 1 },
+	/* Not in the default set: terminating ZynqMP GDMA mid-transfer races with its completion
+	 * tasklet (a soft lockup in zynqmp_dma_chan_desc_cleanup under QEMU); run on the
+	 * PL330 and the loopback provider only. */
+	{ "cancel", t_cancel, 0 },
 	{ "hold", t_hold, 0 },
 	{ "slave_fifo", t_slave_fifo, 0 },
 	{ "loop_sizes", t_loop_sizes, 0 },
