@@ -41,7 +41,7 @@ loopdev=/dev/$(ls /sys/bus/platform/devices/dma-user-loop/misc/ 2>/dev/null | he
 AXIDMA_DEV=$loopdev axidma-demo info | grep -q "buffers up to 16777216 bytes" \
   && result dt_max_buffer_size PASS || result dt_max_buffer_size FAIL "linux,max-buffer-size not applied"
 PREFIX="loop:" run_ctests -d "$loopdev" -c tx info alloc_errors nonblocking close_busy cancel \
-  loop_sizes loop_residue loop_pipelined rx_timeout hang_timeout provider_error busy_limit cancel_running eintr
+  loop_sizes loop_residue loop_pipelined loop_kind rx_timeout hang_timeout provider_error busy_limit cancel_running eintr
 AXIDMA_DEV=$loopdev axidma-demo loop 65536 | grep -q verified && result loop_demo PASS || result loop_demo FAIL
 if rmmod axi_dma_loopback 2>/dev/null; then result provider_pinned_while_used FAIL "provider unloaded under us"; else result provider_pinned_while_used PASS; fi
 

@@ -296,8 +296,8 @@ static int t_xfer_errors(void)
 	EXPECT_ERR(axidma_xfer(&d, &x), EINVAL);                                  /* bad kind */
 	x.kind = AXI_DMA_XFER_MEMCPY; x.flags = 0x100;
 	EXPECT_ERR(axidma_xfer(&d, &x), EINVAL);                                  /* bad flags */
-	x.flags = 0; x.pad = 3;
-	EXPECT_ERR(axidma_xfer(&d, &x), EINVAL);                                  /* non-zero pad */
+	x.flags = 0; x.rx_chan = 3;
+	EXPECT_ERR(axidma_xfer(&d, &x), EINVAL);                                  /* rx_chan outside LOOPBACK */
 	/* A direction the channel cannot do. */
 	EXPECT_OK(axidma_chan_info(&d, chan, &ci));
 	if (!(ci.directions & AXI_DMA_DIR_MEM_TO_DEV))
@@ -873,6 +873,45 @@ static int t_loop_pipelined(void)
 	return 0;
 }
 
+static int t_loop_kind(void)
+{
+	struct loop l;
+	struct axidma_buf s, t;
+	uint64_t bytes = 0;
+	struct axi_dma_xfer x;
+
+	if (loop_open(&l)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&l.d, l.tx, 65536, &s));
+	EXPECT_OK(axidma_buf_alloc(&l.d, l.rx, 65536, &t));
+	for (uint64_t n = 1; n <= 65536; n *= 16) {
+		fill(s.ptr, n, (uint32_t)n);
+		memset(t.ptr, 0, n);
+		EXPECT_OK(axidma_loopback(&l.d, l.tx, &s, 0, l.rx, &t, 0, n, 0, &bytes));
+		CHECK(bytes == n && first_diff(s.ptr, t.ptr, n) < 0, "loopback of %llu bytes", (unsigned long long)n);
+	}
+	memset(&x, 0, sizeof(x));
+	x.chan = (uint32_t)l.tx; x.rx_chan = (uint32_t)l.rx; x.kind = AXI_DMA_XFER_LOOPBACK; x.src_buf = s.id;
+	x.dst_buf = t.id; x.len = 64; x.flags = AXI_DMA_XFER_NONBLOCK;
+	EXPECT_ERR(axidma_xfer(&l.d, &x), EINVAL);                     /* blocking only */
+	x.flags = 0; x.rx_chan = 99;
+	EXPECT_ERR(axidma_xfer(&l.d, &x), EINVAL);                     /* no such rx channel */
+	x.rx_chan = (uint32_t)l.rx; x.dst_off = 65536 - 10;
+	EXPECT_ERR(axidma_xfer(&l.d, &x), EINVAL);                     /* rx range */
+	/* The send fails: the receive that waits for it is stopped, not left behind. */
+	set_param("fail", "1");
+	x.dst_off = 0;
+	{
+		int r = axidma_xfer(&l.d, &x);
+
+		set_param("fail", "0");
+		CHECK(r == -EIO, "loopback with a failing provider: %d", r);
+	}
+	EXPECT_OK(axidma_loopback(&l.d, l.tx, &s, 0, l.rx, &t, 0, 4096, 0, &bytes));
+	CHECK(bytes == 4096, "loopback after a failure: %llu", (unsigned long long)bytes);
+	axidma_close(&l.d);
+	return 0;
+}
+
 static int t_rx_timeout(void)
 {
 	struct loop l;
@@ -1158,6 +1197,7 @@ static const struct test tests[] = {
 	{ "loop_sizes", t_loop_sizes, 0 },
 	{ "loop_residue", t_loop_residue, 0 },
 	{ "loop_pipelined", t_loop_pipelined, 0 },
+	{ "loop_kind", t_loop_kind, 0 },
 	{ "rx_timeout", t_rx_timeout, 0 },
 	{ "hang_timeout", t_hang_timeout, 0 },
 	{ "provider_error", t_provider_error, 0 },

@@ -63,6 +63,8 @@ struct axi_dma_free {
 #define AXI_DMA_XFER_MEMCPY   0 /* src_buf/src_off -> dst_buf/dst_off */
 #define AXI_DMA_XFER_TO_DEV   1 /* src_buf/src_off -> device (MM2S, "tx") */
 #define AXI_DMA_XFER_FROM_DEV 2 /* device -> dst_buf/dst_off (S2MM, "rx") */
+#define AXI_DMA_XFER_LOOPBACK 3 /* src_buf/src_off -> chan (tx) ... rx_chan -> dst_buf/dst_off;
+				 * blocking only; bytes = what rx received */
 
 /* Transfer flags. */
 #define AXI_DMA_XFER_NONBLOCK (1U << 0) /* return after submission; collect with REAP */
@@ -81,7 +83,7 @@ struct axi_dma_xfer {
 	__u64 xfer_id;    /* out: transfer id (NONBLOCK; or after EINTR: collect it with WAIT) */
 	__u64 bytes;      /* out (blocking): bytes transferred = len - residue */
 	__s32 error;      /* out (blocking): 0 or a negative errno */
-	__u32 pad;
+	__u32 rx_chan;    /* in: the receive channel of AXI_DMA_XFER_LOOPBACK, else 0 */
 };
 
 struct axi_dma_completion {

@@ -133,6 +133,22 @@ int axidma_recv(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *ds
 	return r;
 }
 
+int axidma_loopback(struct axidma_dev *d, uint32_t tx, const struct axidma_buf *src, uint64_t src_off,
+		    uint32_t rx, const struct axidma_buf *dst, uint64_t dst_off, uint64_t len,
+		    uint32_t timeout_ms, uint64_t *bytes)
+{
+	struct axi_dma_xfer x = {
+		.chan = tx, .rx_chan = rx, .kind = AXI_DMA_XFER_LOOPBACK, .src_buf = src->id,
+		.src_off = src_off, .dst_buf = dst->id, .dst_off = dst_off, .len = len,
+		.timeout_ms = timeout_ms,
+	};
+	int r = axidma_xfer(d, &x);
+
+	if (bytes)
+		*bytes = x.bytes;
+	return r;
+}
+
 int axidma_slave_config(struct axidma_dev *d, uint32_t chan, uint32_t direction, uint64_t dev_addr,
 			uint32_t width, uint32_t burst)
 {

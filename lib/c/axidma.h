@@ -58,6 +58,10 @@ int axidma_send(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *sr
 		uint64_t len, uint32_t timeout_ms);
 int axidma_recv(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *dst, uint64_t off,
 		uint64_t len, uint32_t timeout_ms, uint64_t *bytes);
+/* tx from src, rx into dst, both waited for (AXI DMA with a PL loopback); *bytes = received. */
+int axidma_loopback(struct axidma_dev *d, uint32_t tx, const struct axidma_buf *src, uint64_t src_off,
+		    uint32_t rx, const struct axidma_buf *dst, uint64_t dst_off, uint64_t len,
+		    uint32_t timeout_ms, uint64_t *bytes);
 int axidma_slave_config(struct axidma_dev *d, uint32_t chan, uint32_t direction, uint64_t dev_addr,
 			uint32_t width, uint32_t burst);
 

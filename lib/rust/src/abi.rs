@@ -19,6 +19,7 @@ pub const DIR_DEV_TO_MEM: u32 = 1 << 2;
 pub const XFER_MEMCPY: u32 = 0;
 pub const XFER_TO_DEV: u32 = 1;
 pub const XFER_FROM_DEV: u32 = 2;
+pub const XFER_LOOPBACK: u32 = 3;
 pub const XFER_NONBLOCK: u32 = 1 << 0;
 
 pub const STATE_PENDING: u32 = 0;
@@ -100,7 +101,7 @@ pub struct Xfer {
     pub xfer_id: u64,
     pub bytes: u64,
     pub error: i32,
-    pub pad: u32,
+    pub rx_chan: u32,
 }
 
 #[repr(C)]

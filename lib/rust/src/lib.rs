@@ -316,6 +316,36 @@ impl Device {
         Ok(x.bytes)
     }
 
+    /// Receives on `rx` into `dst[dst_off..]` while sending `src[src_off..]` on `tx`, and
+    /// waits for both: one round trip through a loopback in the PL. Returns the bytes received.
+    #[allow(clippy::too_many_arguments)]
+    pub fn loopback(
+        &self,
+        tx: u32,
+        src: &Buffer<'_>,
+        src_off: u64,
+        rx: u32,
+        dst: &mut Buffer<'_>,
+        dst_off: u64,
+        len: u64,
+        timeout: Option<Duration>,
+    ) -> Result<u64> {
+        let mut x = abi::Xfer {
+            chan: tx,
+            rx_chan: rx,
+            kind: abi::XFER_LOOPBACK,
+            src_buf: src.id,
+            src_off,
+            dst_buf: dst.id,
+            dst_off,
+            len,
+            timeout_ms: timeout_ms(timeout),
+            ..Default::default()
+        };
+        self.xfer(&mut x)?;
+        Ok(x.bytes)
+    }
+
     fn submit(&self, mut x: abi::Xfer) -> Result<u64> {
         x.flags |= abi::XFER_NONBLOCK;
         self.xfer(&mut x)?;

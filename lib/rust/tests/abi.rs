@@ -17,7 +17,7 @@ fn rust_side() -> BTreeMap<String, u64> {
     fields!(m, "axi_dma_chan_info", ChanInfo, [index, directions, addr_align, max_seg_size, residue_granularity, coherent, name, provider, reserved]);
     fields!(m, "axi_dma_alloc", Alloc, [size, chan, flags, id, pad, mmap_offset, mmap_size]);
     fields!(m, "axi_dma_free", Free, [id, pad]);
-    fields!(m, "axi_dma_xfer", Xfer, [chan, kind, src_buf, dst_buf, src_off, dst_off, len, flags, timeout_ms, user_data, xfer_id, bytes, error, pad]);
+    fields!(m, "axi_dma_xfer", Xfer, [chan, kind, src_buf, dst_buf, src_off, dst_off, len, flags, timeout_ms, user_data, xfer_id, bytes, error, rx_chan]);
     fields!(m, "axi_dma_completion", Completion, [xfer_id, user_data, bytes, error, chan]);
     fields!(m, "axi_dma_reap", Reap, [entries, max, min, timeout_ms, count, pending, pad]);
     fields!(m, "axi_dma_status", Status, [xfer_id, state, error, bytes]);
@@ -35,7 +35,7 @@ fn rust_side() -> BTreeMap<String, u64> {
         ("AXI_DMA_ABI_VERSION", ABI_VERSION), ("AXI_DMA_DIR_MEM_TO_MEM", DIR_MEM_TO_MEM),
         ("AXI_DMA_DIR_MEM_TO_DEV", DIR_MEM_TO_DEV), ("AXI_DMA_DIR_DEV_TO_MEM", DIR_DEV_TO_MEM),
         ("AXI_DMA_XFER_MEMCPY", XFER_MEMCPY), ("AXI_DMA_XFER_TO_DEV", XFER_TO_DEV),
-        ("AXI_DMA_XFER_FROM_DEV", XFER_FROM_DEV), ("AXI_DMA_XFER_NONBLOCK", XFER_NONBLOCK),
+        ("AXI_DMA_XFER_FROM_DEV", XFER_FROM_DEV), ("AXI_DMA_XFER_LOOPBACK", XFER_LOOPBACK), ("AXI_DMA_XFER_NONBLOCK", XFER_NONBLOCK),
         ("AXI_DMA_STATE_PENDING", STATE_PENDING), ("AXI_DMA_STATE_DONE", STATE_DONE),
     ] {
         m.insert(format!("value {n}"), u64::from(v));

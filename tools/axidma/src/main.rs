@@ -260,16 +260,14 @@ fn cmd_loop(dev: &Device, mut a: Args) -> Res<()> {
     let mut dst = dev.alloc(rx, size).map_err(|e| e.to_string())?;
     fill_pattern(src.as_mut_slice(), 7);
     let t = Instant::now();
-    let pending = dev.submit_recv(rx, &mut dst, 0, size, 1).map_err(|e| e.to_string())?;
-    dev.send(tx, &src, 0, size, None).map_err(|e| e.to_string())?;
-    let done = pending.wait(None).map_err(|e| e.to_string())?;
+    let bytes = dev.loopback(tx, &src, 0, rx, &mut dst, 0, size, None).map_err(|e| e.to_string())?;
     let el = t.elapsed();
-    let ok = done.bytes == size && src.as_slice() == dst.as_slice();
+    let ok = bytes == size && src.as_slice() == dst.as_slice();
     println!(
         "looped {} bytes tx->rx in {:.1} us ({}): {}",
-        done.bytes,
+        bytes,
         el.as_secs_f64() * 1e6,
-        rate(done.bytes, el),
+        rate(bytes, el),
         if ok { "verified" } else { "DATA MISMATCH" }
     );
     if ok {
