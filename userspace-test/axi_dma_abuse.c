@@ -330,7 +330,7 @@ static void thread_fail(const char *what, int err)
 }
 static long interrupted;
 
-static void on_usr1(int s) { (void)s; }
+static void on_sig(int s) { (void)s; }
 
 static void *copier(void *argp)
 {
@@ -433,10 +433,10 @@ static int t_threads(void)
 {
 	enum { C = 4 };
 	pthread_t th[C + 1];
-	struct sigaction sa = { .sa_handler = on_usr1 }; /* no SA_RESTART: waits see EINTR */
+	struct sigaction sa = { .sa_handler = on_sig }; /* no SA_RESTART: waits see EINTR */
 	double t0 = now();
 
-	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL); /* SIGINT, as a Ctrl-C would send */
 	CHECK(!axidma_open(&shared_dev, dev_path), "open");
 	stop_threads = 0;
 	for (long k = 0; k < C; k++)
@@ -444,7 +444,7 @@ static int t_threads(void)
 	pthread_create(&th[C], NULL, pipeliner, NULL);
 	/* Signals at the threads while they wait. */
 	for (int i = 0; i < 200 && now() - t0 < max_secs; i++) {
-		pthread_kill(th[rnd() % (C + 1)], SIGUSR1);
+		pthread_kill(th[rnd() % (C + 1)], SIGINT);
 		usleep(2000);
 	}
 	stop_threads = 1;
