@@ -108,3 +108,24 @@ void axi_dma_shim_vma_set_ops(struct vm_area_struct *vma, const struct vm_operat
 { vma->vm_ops = ops; vma->vm_private_data = priv; }
 int axi_dma_shim_remap(struct vm_area_struct *vma, u64 pfn, unsigned long size)
 { return remap_pfn_range(vma, vma->vm_start, pfn, size, vma->vm_page_prot); }
+
+/* --- cached (non-coherent) buffers --- */
+void *axi_dma_shim_alloc_noncoherent(struct device *dev, size_t size, u64 *handle, u32 dir)
+{
+	dma_addr_t h;
+	void *p = dma_alloc_noncoherent(dev, size, &h, dir, GFP_KERNEL | __GFP_NOWARN);
+
+	if (p) {
+		memset(p, 0, size);
+		dma_sync_single_for_device(dev, h, size, dir); /* the zeroes reach memory */
+		*handle = h;
+	}
+	return p;
+}
+void axi_dma_shim_free_noncoherent(struct device *dev, size_t size, void *vaddr, u64 handle, u32 dir)
+{ dma_free_noncoherent(dev, size, vaddr, handle, dir); }
+void axi_dma_shim_sync_for_cpu(struct device *dev, u64 addr, size_t size, u32 dir)
+{ dma_sync_single_for_cpu(dev, addr, size, dir); }
+void axi_dma_shim_sync_for_device(struct device *dev, u64 addr, size_t size, u32 dir)
+{ dma_sync_single_for_device(dev, addr, size, dir); }
+u64 axi_dma_shim_virt_to_pfn(void *vaddr) { return PHYS_PFN(virt_to_phys(vaddr)); }

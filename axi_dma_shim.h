@@ -50,5 +50,10 @@ unsigned long axi_dma_shim_vma_pgoff(struct vm_area_struct *vma);
 void *axi_dma_shim_vma_private(struct vm_area_struct *vma);
 void axi_dma_shim_vma_set_ops(struct vm_area_struct *vma, const struct vm_operations_struct *ops, void *priv);
 int axi_dma_shim_remap(struct vm_area_struct *vma, u64 pfn, unsigned long size);
+void *axi_dma_shim_alloc_noncoherent(struct device *dev, size_t size, u64 *handle, u32 dir);
+void axi_dma_shim_free_noncoherent(struct device *dev, size_t size, void *vaddr, u64 handle, u32 dir);
+void axi_dma_shim_sync_for_cpu(struct device *dev, u64 addr, size_t size, u32 dir);
+void axi_dma_shim_sync_for_device(struct device *dev, u64 addr, size_t size, u32 dir);
+u64 axi_dma_shim_virt_to_pfn(void *vaddr);
 
 #endif /* AXI_DMA_SHIM_H */

@@ -25,6 +25,7 @@ use kernel::{
     prelude::*,
     str::CString,
     sync::{
+        aref::ARef,
         atomic::{
             Atomic,
             Relaxed, //
@@ -139,6 +140,32 @@ pub(crate) mod ffi {
             ops: *const bindings::vm_operations_struct,
             private: *mut c_void,
         );
+        pub(crate) fn axi_dma_shim_alloc_noncoherent(
+            dev: *mut bindings::device,
+            size: usize,
+            handle: *mut u64,
+            dir: u32,
+        ) -> *mut c_void;
+        pub(crate) fn axi_dma_shim_free_noncoherent(
+            dev: *mut bindings::device,
+            size: usize,
+            vaddr: *mut c_void,
+            handle: u64,
+            dir: u32,
+        );
+        pub(crate) fn axi_dma_shim_sync_for_cpu(
+            dev: *mut bindings::device,
+            addr: u64,
+            size: usize,
+            dir: u32,
+        );
+        pub(crate) fn axi_dma_shim_sync_for_device(
+            dev: *mut bindings::device,
+            addr: u64,
+            size: usize,
+            dir: u32,
+        );
+        pub(crate) fn axi_dma_shim_virt_to_pfn(vaddr: *mut c_void) -> u64;
         pub(crate) fn axi_dma_shim_remap(
             vma: *mut bindings::vm_area_struct,
             pfn: u64,
@@ -535,4 +562,116 @@ pub(crate) fn dma_names(dev: &Device<Bound>, max: usize) -> Result<KVec<CString>
         names.push(CString::try_from(s)?, GFP_KERNEL)?;
     }
     Ok(names)
+}
+
+/// `enum dma_data_direction` of a cached buffer: how the device will use it.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum DataDir {
+    /// Both ways (`DMA_BIDIRECTIONAL`).
+    Bidirectional = 0,
+    /// The device reads it (`DMA_TO_DEVICE`).
+    ToDevice = 1,
+    /// The device writes it (`DMA_FROM_DEVICE`).
+    FromDevice = 2,
+}
+
+/// Cacheable DMA memory from `dma_alloc_noncoherent()`: the CPU and the device see the same
+/// bytes only after the explicit [`sync_for_device`](Self::sync_for_device) and
+/// [`sync_for_cpu`](Self::sync_for_cpu) hand-overs.
+///
+/// # Invariants
+///
+/// `vaddr`/`handle`/`size` describe one live allocation on `dev` with direction `dir`,
+/// freed exactly once in `Drop`.
+pub(crate) struct NonCoherent {
+    dev: ARef<Device>,
+    vaddr: NonNull<c_void>,
+    handle: u64,
+    size: usize,
+    dir: DataDir,
+}
+
+// SAFETY: The allocation is plain memory owned by this value; freeing it from any thread
+// is allowed.
+unsafe impl Send for NonCoherent {}
+// SAFETY: `&self` methods only read the fields and call the thread-safe sync functions.
+unsafe impl Sync for NonCoherent {}
+
+impl NonCoherent {
+    /// Allocates `size` zeroed bytes for DMA by `dev` in direction `dir`.
+    pub(crate) fn alloc(dev: &Device<Bound>, size: usize, dir: DataDir) -> Result<Self> {
+        let mut handle = 0u64;
+        // SAFETY: `dev` is a valid bound device; `handle` is a valid local.
+        let p = unsafe {
+            ffi::axi_dma_shim_alloc_noncoherent(raw_device(dev), size, &mut handle, dir as u32)
+        };
+        // INVARIANT: a non-NULL result is a live allocation of `size` bytes.
+        Ok(Self {
+            dev: dev.into(),
+            vaddr: NonNull::new(p).ok_or(ENOMEM)?,
+            handle,
+            size,
+            dir,
+        })
+    }
+
+    /// The DMA address of the start.
+    pub(crate) fn dma_handle(&self) -> u64 {
+        self.handle
+    }
+
+    /// The page frame number of byte 0 (cacheable memory in the kernel's linear map).
+    pub(crate) fn pfn(&self) -> u64 {
+        // SAFETY: `vaddr` is a live allocation in the linear map (type invariant).
+        unsafe { ffi::axi_dma_shim_virt_to_pfn(self.vaddr.as_ptr()) }
+    }
+
+    /// The direction the buffer was allocated for.
+    pub(crate) fn dir(&self) -> DataDir {
+        self.dir
+    }
+
+    /// Hands `[off, off + len)` to the CPU (after the device wrote it).
+    pub(crate) fn sync_for_cpu(&self, off: u64, len: usize) {
+        // SAFETY: The range lies in the allocation (checked by the caller) and `dev` is
+        // the device it was allocated on.
+        unsafe {
+            ffi::axi_dma_shim_sync_for_cpu(
+                raw_device(&*self.dev),
+                self.handle + off,
+                len,
+                self.dir as u32,
+            )
+        }
+    }
+
+    /// Hands `[off, off + len)` to the device (after the CPU wrote it).
+    pub(crate) fn sync_for_device(&self, off: u64, len: usize) {
+        // SAFETY: As in `sync_for_cpu`.
+        unsafe {
+            ffi::axi_dma_shim_sync_for_device(
+                raw_device(&*self.dev),
+                self.handle + off,
+                len,
+                self.dir as u32,
+            )
+        }
+    }
+}
+
+impl Drop for NonCoherent {
+    fn drop(&mut self) {
+        // SAFETY: Freed exactly once, with the values it was allocated with (type invariant);
+        // the caller quiesced every transfer using it (a buffer is dropped only when no
+        // transfer or mapping holds it).
+        unsafe {
+            ffi::axi_dma_shim_free_noncoherent(
+                raw_device(&*self.dev),
+                self.size,
+                self.vaddr.as_ptr(),
+                self.handle,
+                self.dir as u32,
+            )
+        }
+    }
 }

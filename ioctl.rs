@@ -34,6 +34,7 @@ use crate::{
     buffer::Buffer,
     dma_chan::{
         self,
+        DataDir,
         Direction,
         WaitResult, //
     },
@@ -187,6 +188,16 @@ pub(crate) struct SlaveConfig {
     maxburst: u32,
 }
 
+/// `struct axi_dma_sync`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Sync {
+    id: u32,
+    op: u32,
+    offset: u64,
+    len: u64,
+}
+
 /// `struct axi_dma_kbench`.
 #[repr(C)]
 #[derive(Default, Clone, Copy)]
@@ -226,6 +237,7 @@ uapi_struct! {
     Cancel = 8,
     SlaveConfig = 24,
     KBench = 48,
+    Sync = 24,
 }
 
 /// `AXI_DMA_IOC_INFO`.
@@ -250,7 +262,14 @@ pub(crate) const IOC_CANCEL: u32 = _IOWR::<Cancel>(MAGIC, 0x08);
 pub(crate) const IOC_SLAVE_CONFIG: u32 = _IOW::<SlaveConfig>(MAGIC, 0x09);
 /// `AXI_DMA_IOC_KBENCH`.
 pub(crate) const IOC_KBENCH: u32 = _IOWR::<KBench>(MAGIC, 0x0a);
+/// `AXI_DMA_IOC_SYNC`.
+pub(crate) const IOC_SYNC: u32 = _IOW::<Sync>(MAGIC, 0x0b);
 
+const ALLOC_CACHED: u32 = 1 << 0;
+const ALLOC_TO_DEVICE: u32 = 1 << 1;
+const ALLOC_FROM_DEVICE: u32 = 1 << 2;
+const SYNC_FOR_CPU: u32 = 1;
+const SYNC_FOR_DEVICE: u32 = 2;
 const KIND_MEMCPY: u32 = 0;
 const KIND_TO_DEV: u32 = 1;
 const KIND_FROM_DEV: u32 = 2;
@@ -374,6 +393,7 @@ impl OpenFile {
             IOC_CANCEL => self.cancel(arg),
             IOC_SLAVE_CONFIG => self.slave_config(arg),
             IOC_KBENCH => self.kbench(arg),
+            IOC_SYNC => self.sync(arg),
             _ => {
                 dev_dbg!(self.dev(), "unknown ioctl {:#x}\n", cmd);
                 Err(ENOTTY)
@@ -427,8 +447,17 @@ impl OpenFile {
     fn alloc(&self, arg: usize) -> Result<isize> {
         let mut req: Alloc = read_arg(arg)?;
         let l = &self.shared.limits;
-        if req.flags != 0 || req.pad != 0 {
-            dev_dbg!(self.dev(), "alloc: unknown flags {:#x}\n", req.flags);
+        let cached = match req.flags {
+            0 => None,
+            ALLOC_CACHED => Some(DataDir::Bidirectional),
+            f if f == ALLOC_CACHED | ALLOC_TO_DEVICE => Some(DataDir::ToDevice),
+            f if f == ALLOC_CACHED | ALLOC_FROM_DEVICE => Some(DataDir::FromDevice),
+            f => {
+                dev_dbg!(self.dev(), "alloc: bad flags {:#x}\n", f);
+                return Err(EINVAL);
+            }
+        };
+        if req.pad != 0 {
             return Err(EINVAL);
         }
         if req.size == 0 || req.size > l.max_buffer_size {
@@ -453,7 +482,7 @@ impl OpenFile {
         let buf = {
             let st = slot.state.lock();
             let chan = st.chan.as_ref().ok_or(ENODEV)?;
-            Buffer::alloc(chan.dma_device(), req.size).inspect_err(|_| {
+            Buffer::alloc(chan.dma_device(), req.size, cached).inspect_err(|_| {
                 dev_dbg!(
                     self.dev(),
                     "alloc: {:#x} bytes: out of DMA memory\n",
@@ -592,6 +621,10 @@ impl OpenFile {
                 Direction::MemToMem | Direction::MemToDev => {
                     let b = Self::find_buf(&inner, req.src_buf)?;
                     b.check_range(req.src_off, req.len)?;
+                    if !b.device_may_read() {
+                        dev_dbg!(dev, "xfer: source buffer was allocated FROM_DEVICE\n");
+                        return Err(EINVAL);
+                    }
                     Some(b)
                 }
                 Direction::DevToMem => None,
@@ -600,6 +633,10 @@ impl OpenFile {
                 Direction::MemToMem | Direction::DevToMem => {
                     let b = Self::find_buf(&inner, req.dst_buf)?;
                     b.check_range(req.dst_off, req.len)?;
+                    if !b.device_may_write() {
+                        dev_dbg!(dev, "xfer: destination buffer was allocated TO_DEVICE\n");
+                        return Err(EINVAL);
+                    }
                     Some(b)
                 }
                 Direction::MemToDev => None,
@@ -1086,6 +1123,29 @@ impl OpenFile {
             width: req.addr_width,
             burst: req.maxburst,
         });
+        Ok(0)
+    }
+
+    /// Hands a byte range of a cached buffer over to the CPU or to the device.
+    fn sync(&self, arg: usize) -> Result<isize> {
+        let req: Sync = read_arg(arg)?;
+        let for_cpu = match req.op {
+            SYNC_FOR_CPU => true,
+            SYNC_FOR_DEVICE => false,
+            op => {
+                dev_dbg!(self.dev(), "sync: bad op {}\n", op);
+                return Err(EINVAL);
+            }
+        };
+        let buf = {
+            let inner = self.inner.lock();
+            Self::find_buf(&inner, req.id)?
+        };
+        if req.len == 0 {
+            return Err(EINVAL);
+        }
+        buf.check_range(req.offset, req.len)?;
+        buf.sync(req.offset, req.len, for_cpu)?;
         Ok(0)
     }
 

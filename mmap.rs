@@ -84,21 +84,29 @@ pub(crate) unsafe fn map_buffer(
     area.try_clear_mayexec()?;
 
     let dev = buf.raw_dev();
+    if let Some((_, pfn0)) = buf.cached() {
+        // Cacheable memory from the kernel's linear map: its own PFNs, whatever the DMA
+        // address is, mapped with the default (cached) protection.
+        let pfn = pfn0 + (in_off >> PAGE_SHIFT);
+        // SAFETY: `vma` is valid; the PFN range is the allocation's (checked against
+        // `alloc_size`) and stays allocated while mapped (the VMA holds a reference).
+        kernel::error::to_result(unsafe { ffi::axi_dma_shim_remap(vma, pfn, len as usize) })?;
+    } else if
     // SAFETY: `dev` is the buffer's device, kept alive by the buffer.
-    let iommu = unsafe { ffi::axi_dma_shim_iommu_mapped(dev) };
-    if iommu {
+    unsafe { ffi::axi_dma_shim_iommu_mapped(dev) } {
         // The DMA address is an IOVA: let the DMA layer find the pages. It maps from
         // `vm_pgoff` into the allocation, so express our offset that way.
         let pgoff = usize::try_from(in_off >> PAGE_SHIFT)?;
         // SAFETY: `vma` is valid and under construction; we only adjust its offset.
         unsafe { (*vma).vm_pgoff = pgoff };
-        // SAFETY: `cpu_addr`/`dma_handle`/`alloc_size` describe one live coherent
-        // allocation on `dev`; the VMA is valid.
+        let cpu = buf.coherent_cpu_addr().ok_or(EINVAL)?;
+        // SAFETY: `cpu`/`dma_handle`/`alloc_size` describe one live coherent allocation on
+        // `dev`; the VMA is valid.
         kernel::error::to_result(unsafe {
             bindings::dma_mmap_attrs(
                 dev,
                 vma,
-                buf.cpu_addr().cast::<c_void>(),
+                cpu.cast::<c_void>(),
                 buf.dma_handle() as bindings::dma_addr_t,
                 buf.alloc_size as usize,
                 0,

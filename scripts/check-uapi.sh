@@ -13,7 +13,7 @@ cname = {"Info": "axi_dma_info", "ChanInfo": "axi_dma_chan_info", "Alloc": "axi_
          "Free": "axi_dma_free", "XferArg": "axi_dma_xfer", "Completion": "axi_dma_completion",
          "Reap": "axi_dma_reap", "Status": "axi_dma_status", "Wait": "axi_dma_wait",
          "Cancel": "axi_dma_cancel", "SlaveConfig": "axi_dma_slave_config",
-         "KBench": "axi_dma_kbench"}
+         "KBench": "axi_dma_kbench", "Sync": "axi_dma_sync"}
 body = src[src.index("uapi_struct! {"):]
 body = body[:body.index("}")]
 sizes = re.findall(r"(\w+) = (\d+),", body)

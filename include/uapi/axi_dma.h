@@ -44,10 +44,17 @@ struct axi_dma_chan_info {
 	__u64 reserved[2];
 };
 
+/* Allocation flags. Default: coherent memory (uncached where the device is not
+ * dma-coherent), no hand-over needed. CACHED: cacheable memory, fast for the CPU, handed
+ * over with AXI_DMA_IOC_SYNC around every DMA; TO_/FROM_DEVICE narrow its direction. */
+#define AXI_DMA_ALLOC_CACHED      (1U << 0)
+#define AXI_DMA_ALLOC_TO_DEVICE   (1U << 1) /* with CACHED: the device only reads it */
+#define AXI_DMA_ALLOC_FROM_DEVICE (1U << 2) /* with CACHED: the device only writes it */
+
 struct axi_dma_alloc {
 	__u64 size;        /* in: bytes, 1 .. max_buffer_size */
 	__u32 chan;        /* in: channel whose provider will access the buffer */
-	__u32 flags;       /* in: 0 (reserved for future use, must be 0) */
+	__u32 flags;       /* in: AXI_DMA_ALLOC_* */
 	__u32 id;          /* out: buffer handle */
 	__u32 pad;
 	__u64 mmap_offset; /* out: pass to mmap(); the mapping may cover the whole buffer */
@@ -156,6 +163,20 @@ struct axi_dma_kbench {
 	__u64 submit_ns;  /* out: of which preparing, submitting and issuing */
 };
 
+/*
+ * Ownership hand-over of a byte range of a CACHED buffer: FOR_DEVICE after the CPU wrote
+ * it and before the device reads it; FOR_CPU after the device wrote it and before the CPU
+ * reads it. A cheap no-op on coherent buffers.
+ */
+#define AXI_DMA_SYNC_FOR_CPU    1
+#define AXI_DMA_SYNC_FOR_DEVICE 2
+struct axi_dma_sync {
+	__u32 id;         /* in: buffer */
+	__u32 op;         /* in: AXI_DMA_SYNC_* */
+	__u64 offset;     /* in */
+	__u64 len;        /* in: >= 1 */
+};
+
 #define AXI_DMA_IOC_INFO      _IOR(AXI_DMA_IOC_MAGIC, 0x00, struct axi_dma_info)
 #define AXI_DMA_IOC_CHAN_INFO _IOWR(AXI_DMA_IOC_MAGIC, 0x01, struct axi_dma_chan_info)
 #define AXI_DMA_IOC_ALLOC     _IOWR(AXI_DMA_IOC_MAGIC, 0x02, struct axi_dma_alloc)
@@ -167,5 +188,6 @@ struct axi_dma_kbench {
 #define AXI_DMA_IOC_CANCEL    _IOWR(AXI_DMA_IOC_MAGIC, 0x08, struct axi_dma_cancel)
 #define AXI_DMA_IOC_SLAVE_CONFIG _IOW(AXI_DMA_IOC_MAGIC, 0x09, struct axi_dma_slave_config)
 #define AXI_DMA_IOC_KBENCH    _IOWR(AXI_DMA_IOC_MAGIC, 0x0a, struct axi_dma_kbench)
+#define AXI_DMA_IOC_SYNC      _IOW(AXI_DMA_IOC_MAGIC, 0x0b, struct axi_dma_sync)
 
 #endif /* _UAPI_AXI_DMA_H */

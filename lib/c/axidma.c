@@ -61,7 +61,20 @@ int axidma_chan_find(struct axidma_dev *d, const char *name)
 
 int axidma_buf_alloc(struct axidma_dev *d, uint32_t chan, uint64_t size, struct axidma_buf *b)
 {
-	struct axi_dma_alloc a = { .size = size, .chan = chan };
+	return axidma_buf_alloc_flags(d, chan, size, 0, b);
+}
+
+int axidma_sync(struct axidma_dev *d, const struct axidma_buf *b, uint32_t op, uint64_t off, uint64_t len)
+{
+	struct axi_dma_sync s = { .id = b->id, .op = op, .offset = off, .len = len };
+
+	return xioctl(d->fd, AXI_DMA_IOC_SYNC, &s);
+}
+
+int axidma_buf_alloc_flags(struct axidma_dev *d, uint32_t chan, uint64_t size, uint32_t flags,
+			   struct axidma_buf *b)
+{
+	struct axi_dma_alloc a = { .size = size, .chan = chan, .flags = flags };
 	struct axi_dma_free f = { 0 };
 	void *p;
 	int r = xioctl(d->fd, AXI_DMA_IOC_ALLOC, &a);

@@ -50,6 +50,11 @@ int axidma_chan_find(struct axidma_dev *d, const char *name);
 
 int axidma_buf_alloc(struct axidma_dev *d, uint32_t chan, uint64_t size, struct axidma_buf *b);
 int axidma_buf_free(struct axidma_dev *d, struct axidma_buf *b);
+/* flags: AXI_DMA_ALLOC_* (CACHED: cacheable, hand over with axidma_sync around each DMA). */
+int axidma_buf_alloc_flags(struct axidma_dev *d, uint32_t chan, uint64_t size, uint32_t flags,
+			   struct axidma_buf *b);
+/* op: AXI_DMA_SYNC_FOR_DEVICE (after CPU writes) or AXI_DMA_SYNC_FOR_CPU (before CPU reads). */
+int axidma_sync(struct axidma_dev *d, const struct axidma_buf *b, uint32_t op, uint64_t off, uint64_t len);
 
 /* Blocking transfers (timeout_ms 0: the module's default). *bytes may be NULL. */
 int axidma_memcpy(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *dst, uint64_t dst_off,

@@ -22,6 +22,12 @@ pub const XFER_FROM_DEV: u32 = 2;
 pub const XFER_LOOPBACK: u32 = 3;
 pub const XFER_NONBLOCK: u32 = 1 << 0;
 
+pub const ALLOC_CACHED: u32 = 1 << 0;
+pub const ALLOC_TO_DEVICE: u32 = 1 << 1;
+pub const ALLOC_FROM_DEVICE: u32 = 1 << 2;
+pub const SYNC_FOR_CPU: u32 = 1;
+pub const SYNC_FOR_DEVICE: u32 = 2;
+
 pub const STATE_PENDING: u32 = 0;
 pub const STATE_DONE: u32 = 1;
 
@@ -176,6 +182,15 @@ pub struct KBench {
     pub submit_ns: u64,
 }
 
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Sync {
+    pub id: u32,
+    pub op: u32,
+    pub offset: u64,
+    pub len: u64,
+}
+
 const _: () = {
     assert!(core::mem::size_of::<Info>() == 56);
     assert!(core::mem::size_of::<ChanInfo>() == 104);
@@ -189,6 +204,7 @@ const _: () = {
     assert!(core::mem::size_of::<Cancel>() == 8);
     assert!(core::mem::size_of::<SlaveConfig>() == 24);
     assert!(core::mem::size_of::<KBench>() == 48);
+    assert!(core::mem::size_of::<Sync>() == 24);
 };
 
 // Linux's generic ioctl encoding (arm, arm64, x86).
@@ -218,3 +234,4 @@ pub const IOC_STATUS: u32 = iowr::<Status>(0x07);
 pub const IOC_CANCEL: u32 = iowr::<Cancel>(0x08);
 pub const IOC_SLAVE_CONFIG: u32 = iow::<SlaveConfig>(0x09);
 pub const IOC_KBENCH: u32 = iowr::<KBench>(0x0a);
+pub const IOC_SYNC: u32 = iow::<Sync>(0x0b);

@@ -197,7 +197,18 @@ impl Device {
 
     /// Allocates a zeroed buffer of `size` bytes for DMA on `chan`'s device and maps it.
     pub fn alloc(&self, chan: u32, size: u64) -> Result<Buffer<'_>> {
-        let mut a = abi::Alloc { size, chan, ..Default::default() };
+        self.alloc_flags(chan, size, 0)
+    }
+
+    /// Allocates a cacheable buffer: fast CPU access, handed over with
+    /// [`Buffer::sync_for_device`] and [`Buffer::sync_for_cpu`] around every DMA.
+    /// `flags` may add `abi::ALLOC_TO_DEVICE` or `abi::ALLOC_FROM_DEVICE`.
+    pub fn alloc_cached(&self, chan: u32, size: u64, flags: u32) -> Result<Buffer<'_>> {
+        self.alloc_flags(chan, size, abi::ALLOC_CACHED | flags)
+    }
+
+    fn alloc_flags(&self, chan: u32, size: u64, flags: u32) -> Result<Buffer<'_>> {
+        let mut a = abi::Alloc { size, chan, flags, ..Default::default() };
         self.ioctl("allocate buffer", abi::IOC_ALLOC, &mut a)?;
         let free = |dev: &Self| {
             let mut f = abi::Free { id: a.id, pad: 0 };
@@ -515,6 +526,19 @@ impl Buffer<'_> {
         // `&mut self`).
         unsafe { std::slice::from_raw_parts(self.ptr, self.size as usize) }
     }
+    /// Hands `[off, off + len)` to the device after the CPU wrote it (cached buffers;
+    /// a no-op otherwise).
+    pub fn sync_for_device(&self, off: u64, len: u64) -> Result<()> {
+        let mut s = abi::Sync { id: self.id, op: abi::SYNC_FOR_DEVICE, offset: off, len };
+        self.dev.ioctl("sync for device", abi::IOC_SYNC, &mut s)
+    }
+
+    /// Hands `[off, off + len)` back to the CPU after the device wrote it.
+    pub fn sync_for_cpu(&self, off: u64, len: u64) -> Result<()> {
+        let mut s = abi::Sync { id: self.id, op: abi::SYNC_FOR_CPU, offset: off, len };
+        self.dev.ioctl("sync for cpu", abi::IOC_SYNC, &mut s)
+    }
+
     /// The bytes, writable.
     pub fn as_mut_slice(&mut self) -> &mut [u8] {
         // SAFETY: As in `as_slice`, and `&mut self` makes the access exclusive.

@@ -25,13 +25,17 @@ fn rust_side() -> BTreeMap<String, u64> {
     fields!(m, "axi_dma_cancel", Cancel, [chan, cancelled]);
     fields!(m, "axi_dma_slave_config", SlaveConfig, [chan, direction, dev_addr, addr_width, maxburst]);
     fields!(m, "axi_dma_kbench", KBench, [chan, src_buf, dst_buf, depth, len, iters, pad, total_ns, submit_ns]);
+    fields!(m, "axi_dma_sync", Sync, [id, op, offset, len]);
     for (n, v) in [
         ("AXI_DMA_IOC_INFO", IOC_INFO), ("AXI_DMA_IOC_CHAN_INFO", IOC_CHAN_INFO),
         ("AXI_DMA_IOC_ALLOC", IOC_ALLOC), ("AXI_DMA_IOC_FREE", IOC_FREE),
         ("AXI_DMA_IOC_XFER", IOC_XFER), ("AXI_DMA_IOC_WAIT", IOC_WAIT),
         ("AXI_DMA_IOC_REAP", IOC_REAP), ("AXI_DMA_IOC_STATUS", IOC_STATUS),
         ("AXI_DMA_IOC_CANCEL", IOC_CANCEL), ("AXI_DMA_IOC_SLAVE_CONFIG", IOC_SLAVE_CONFIG),
-        ("AXI_DMA_IOC_KBENCH", IOC_KBENCH),
+        ("AXI_DMA_IOC_KBENCH", IOC_KBENCH), ("AXI_DMA_IOC_SYNC", IOC_SYNC),
+        ("AXI_DMA_ALLOC_CACHED", ALLOC_CACHED), ("AXI_DMA_ALLOC_TO_DEVICE", ALLOC_TO_DEVICE),
+        ("AXI_DMA_ALLOC_FROM_DEVICE", ALLOC_FROM_DEVICE), ("AXI_DMA_SYNC_FOR_CPU", SYNC_FOR_CPU),
+        ("AXI_DMA_SYNC_FOR_DEVICE", SYNC_FOR_DEVICE),
         ("AXI_DMA_ABI_VERSION", ABI_VERSION), ("AXI_DMA_DIR_MEM_TO_MEM", DIR_MEM_TO_MEM),
         ("AXI_DMA_DIR_MEM_TO_DEV", DIR_MEM_TO_DEV), ("AXI_DMA_DIR_DEV_TO_MEM", DIR_DEV_TO_MEM),
         ("AXI_DMA_XFER_MEMCPY", XFER_MEMCPY), ("AXI_DMA_XFER_TO_DEV", XFER_TO_DEV),
