@@ -115,6 +115,7 @@ pub(crate) struct ChanSlot {
     pub(crate) coherent: bool,
     /// The device-side address from `linux,fifo-addresses`, if any.
     pub(crate) fifo_addr: Option<u64>,
+    pub(crate) stats: Arc<xfer::ChanStats>,
     #[pin]
     pub(crate) state: Mutex<ChanState>,
 }
@@ -177,6 +178,9 @@ struct AxiDmaDriver {
     // Declared first so that it is dropped first: no new opens during teardown.
     #[pin]
     misc: miscdev::MiscReg,
+    #[pin]
+    _stats: kernel::debugfs::File<xfer::StatsView>,
+    _debugfs: kernel::debugfs::Dir,
     shared: Arc<Shared>,
     instance: u32,
 }
@@ -317,6 +321,7 @@ impl AxiDmaDriver {
                     caps,
                     coherent,
                     fifo_addr,
+                    stats: xfer::ChanStats::new()?,
                     state <- kernel::new_mutex!(
                         ChanState {
                             chan: Some(chan),
@@ -380,8 +385,18 @@ impl platform::Driver for AxiDmaDriver {
                 shared.chans.len(),
                 max_buffer_size
             );
+            // Statistics: /sys/kernel/debug/axi-dmaN/stats.
+            let debugfs = kernel::debugfs::Dir::new(&name);
+            let mut view = KVec::with_capacity(shared.chans.len(), GFP_KERNEL)?;
+            for slot in shared.chans.iter() {
+                let mut n = KVec::new();
+                n.extend_from_slice(slot.name.to_bytes(), GFP_KERNEL)?;
+                view.push((n, slot.stats.clone()), GFP_KERNEL)?;
+            }
             Ok(try_pin_init!(Self {
                 misc <- miscdev::MiscReg::register(name, shared.clone()),
+                _stats <- debugfs.read_write_file(c"stats", xfer::StatsView { chans: view }),
+                _debugfs: debugfs,
                 shared,
                 instance,
             }? Error))

@@ -653,7 +653,14 @@ impl OpenFile {
             }
             let id = inner.next_xfer_id;
             inner.next_xfer_id += 1;
-            xfer = Xfer::new(id, req.user_data, req.len, req.chan, self.events.clone())?;
+            xfer = Xfer::new(
+                id,
+                req.user_data,
+                req.len,
+                req.chan,
+                self.events.clone(),
+                slot.stats.clone(),
+            )?;
             inner.xfers.push(
                 XferEntry {
                     xfer: xfer.clone(),
@@ -1197,7 +1204,14 @@ impl OpenFile {
         let mut result = Ok(());
         while completed < req.iters {
             while submitted < req.iters && inflight.len() < req.depth as usize {
-                let x = Xfer::new(u64::from(submitted), 0, req.len, req.chan, events.clone())?;
+                let x = Xfer::new(
+                    u64::from(submitted),
+                    0,
+                    req.len,
+                    req.chan,
+                    events.clone(),
+                    slot.stats.clone(),
+                )?;
                 let ts = Instant::<Monotonic>::now();
                 if let Err(e) = self.start(
                     slot,

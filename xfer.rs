@@ -21,6 +21,11 @@ use kernel::{
     },
 };
 
+use kernel::time::{
+    Instant,
+    Monotonic, //
+};
+
 use crate::dma_chan::{
     WaitQueue,
     TX_ABORTED,
@@ -58,6 +63,48 @@ pub(crate) fn eopnotsupp() -> Error {
     Error::from_errno(-EOPNOTSUPP_NR)
 }
 
+/// Per-channel counters, updated by completions (atomic context: atomics only) and shown
+/// in debugfs as `/sys/kernel/debug/axi-dmaN/stats` (writing to it resets them).
+pub(crate) struct ChanStats {
+    pub(crate) transfers: Atomic<u64>,
+    pub(crate) bytes: Atomic<u64>,
+    pub(crate) errors: Atomic<u64>,
+    pub(crate) timeouts: Atomic<u64>,
+    pub(crate) cancelled: Atomic<u64>,
+    /// Sum of each transfer's time from submission to completion, in ns (transfers in
+    /// flight together are counted each: divide by the wall time for the mean depth).
+    pub(crate) latency_ns: Atomic<u64>,
+}
+
+impl ChanStats {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Ok(Arc::new(
+            Self {
+                transfers: Atomic::new(0),
+                bytes: Atomic::new(0),
+                errors: Atomic::new(0),
+                timeouts: Atomic::new(0),
+                cancelled: Atomic::new(0),
+                latency_ns: Atomic::new(0),
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    pub(crate) fn reset(&self) {
+        for c in [
+            &self.transfers,
+            &self.bytes,
+            &self.errors,
+            &self.timeouts,
+            &self.cancelled,
+            &self.latency_ns,
+        ] {
+            c.store(0, Relaxed);
+        }
+    }
+}
+
 /// The transfer is still in flight.
 pub(crate) const STATE_PENDING: u32 = 0;
 /// The transfer finished (successfully, with an error, or aborted).
@@ -80,6 +127,8 @@ pub(crate) struct Xfer {
     /// 1 while the completion callback owns a reference (see `dma_chan::Descriptor::submit`).
     pub(crate) cb_ref: Atomic<u32>,
     events: Arc<Events>,
+    stats: Arc<ChanStats>,
+    created: Instant<Monotonic>,
 }
 
 impl Xfer {
@@ -89,6 +138,7 @@ impl Xfer {
         len: u64,
         chan: u32,
         events: Arc<Events>,
+        stats: Arc<ChanStats>,
     ) -> Result<Arc<Self>> {
         Ok(Arc::new(
             Self {
@@ -103,6 +153,8 @@ impl Xfer {
                 timed_out: Atomic::new(0),
                 cb_ref: Atomic::new(0),
                 events,
+                stats,
+                created: Instant::now(),
             },
             GFP_KERNEL,
         )?)
@@ -122,6 +174,18 @@ impl Xfer {
             .cmpxchg(STATE_PENDING, STATE_DONE, Release)
             .is_ok()
         {
+            let s = &self.stats;
+            s.transfers.add(1, Relaxed);
+            s.bytes
+                .add(self.len - u64::from(residue).min(self.len), Relaxed);
+            match result {
+                TX_NOERROR => {}
+                TX_ABORTED if self.timed_out.load(Relaxed) != 0 => s.timeouts.add(1, Relaxed),
+                TX_ABORTED => s.cancelled.add(1, Relaxed),
+                _ => s.errors.add(1, Relaxed),
+            }
+            let ns = self.created.elapsed().as_nanos();
+            s.latency_ns.add(u64::try_from(ns).unwrap_or(0), Relaxed);
             self.events.seq.fetch_add(1, Release);
             self.events.wq.wake_up_all();
         }
@@ -156,5 +220,73 @@ impl Xfer {
             _ => EIO.to_errno(),
         };
         (err, bytes)
+    }
+}
+
+/// Formats a `u64` in decimal without 64-bit division, which the 7.2 kernel crate's `core`
+/// routes to a panicking `__aeabi_uldivmod` on 32-bit ARM.
+pub(crate) struct Dec(pub(crate) u64);
+
+impl core::fmt::Display for Dec {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Long division by 10 in 16-bit limbs: only 32-bit arithmetic.
+        let mut n = self.0;
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            let (mut q, mut r) = (0u64, 0u32);
+            for sh in [48u32, 32, 16, 0] {
+                let cur = (r << 16) | ((n >> sh) & 0xffff) as u32;
+                q |= u64::from(cur / 10) << sh;
+                r = cur % 10;
+            }
+            i -= 1;
+            digits[i] = b'0' + r as u8;
+            n = q;
+            if n == 0 {
+                break;
+            }
+        }
+        // `digits[i..]` are ASCII digits written above, so this cannot fail.
+        f.write_str(core::str::from_utf8(&digits[i..]).map_err(|_| core::fmt::Error)?)
+    }
+}
+
+/// The contents of `/sys/kernel/debug/axi-dmaN/stats`: one line per channel; writing
+/// anything to the file resets the counters.
+pub(crate) struct StatsView {
+    pub(crate) chans: KVec<(KVec<u8>, Arc<ChanStats>)>,
+}
+
+impl core::fmt::Debug for StatsView {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "channel transfers bytes errors timeouts cancelled latency_us"
+        )?;
+        for (name, s) in self.chans.iter() {
+            let name = core::str::from_utf8(name).unwrap_or("?");
+            write!(
+                f,
+                "\n{} {} {} {} {} {} {}",
+                name,
+                Dec(s.transfers.load(Relaxed)),
+                Dec(s.bytes.load(Relaxed)),
+                Dec(s.errors.load(Relaxed)),
+                Dec(s.timeouts.load(Relaxed)),
+                Dec(s.cancelled.load(Relaxed)),
+                Dec(s.latency_ns.load(Relaxed) >> 10),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl kernel::debugfs::Reader for StatsView {
+    fn read_from_slice(&self, _reader: &mut kernel::uaccess::UserSliceReader) -> Result {
+        for (_, s) in self.chans.iter() {
+            s.reset();
+        }
+        Ok(())
     }
 }

@@ -19,6 +19,13 @@ run_ctests
 for c in $(axidma-demo info | sed -n 's/^  [1-9][0-9]*: \([^ ]*\) .*/\1/p'); do
   PREFIX="chan_$c:" run_ctests -c "$c" memcpy_sizes nonblocking
 done
+# Per-channel statistics in debugfs: counted by the suite above, reset by a write.
+st=/sys/kernel/debug/axi-dma0/stats
+cat $st
+check stats_counted sh -c "head -1 $st | grep -qx 'channel transfers bytes errors timeouts cancelled latency_us' &&
+  awk 'NR==2 && \$2 > 100 && \$3 > 1000000 && \$7 > 0 {ok=1} END {exit !ok}' $st"
+check stats_reset sh -c "echo reset > $st && [ \$(awk 'NR > 1 && (\$2 != 0 || \$3 != 0) {n++} END {print n+0}' $st) = 0 ]"
+
 # Slave (memory-to-device / device-to-memory) transfers on the PL330 (Zynq-7000 only: the
 # ZynqMP GDMA does memcpy only, so its channels must refuse).
 if [ "$BOARD" = zc702 ]; then
@@ -43,6 +50,9 @@ AXIDMA_DEV=$loopdev axidma-demo info | grep -q "buffers up to 16777216 bytes" \
 PREFIX="loop:" run_ctests -d "$loopdev" -c tx info alloc_errors nonblocking close_busy cancel \
   loop_sizes loop_residue loop_pipelined loop_kind rx_timeout hang_timeout provider_error busy_limit cancel_running eintr
 AXIDMA_DEV=$loopdev axidma-demo loop 65536 | grep -q verified && result loop_demo PASS || result loop_demo FAIL
+lst=/sys/kernel/debug/$(basename "$loopdev")/stats
+cat "$lst"
+check stats_timeouts_errors_cancels sh -c "awk '\$1 == \"rx\" && \$5 >= 1 {r=1} \$1 == \"tx\" && \$4 >= 1 && \$5 >= 1 && \$6 >= 1 {t=1} END {exit !(r && t)}' $lst"
 if rmmod axi_dma_loopback 2>/dev/null; then result provider_pinned_while_used FAIL "provider unloaded under us"; else result provider_pinned_while_used PASS; fi
 
 echo "# CmaFree before: Unbind $(cma_free) kB"
