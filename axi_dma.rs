@@ -182,7 +182,17 @@ struct AxiDmaDriver {
     _stats: kernel::debugfs::File<xfer::StatsView>,
     _debugfs: kernel::debugfs::Dir,
     shared: Arc<Shared>,
-    instance: u32,
+    // Dropped last (also when probe fails half-way): gives the number back.
+    instance: Instance,
+}
+
+/// A taken instance number (`axi-dmaN`), given back when dropped.
+struct Instance(u32);
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        put_instance(self.0);
+    }
 }
 
 kernel::of_device_table!(
@@ -370,14 +380,8 @@ impl platform::Driver for AxiDmaDriver {
                 },
                 GFP_KERNEL,
             )?;
-            let instance = take_instance()?;
-            let name = match CString::try_from_fmt(fmt!("axi-dma{instance}")) {
-                Ok(n) => n,
-                Err(e) => {
-                    put_instance(instance);
-                    return Err(e);
-                }
-            };
+            let instance = Instance(take_instance()?);
+            let name = CString::try_from_fmt(fmt!("axi-dma{}", instance.0))?;
             dev_info!(
                 dev,
                 "/dev/{} ready: {} channel(s), buffers up to {:#x} bytes\n",
@@ -394,11 +398,12 @@ impl platform::Driver for AxiDmaDriver {
                 view.push((n, slot.stats.clone()), GFP_KERNEL)?;
             }
             Ok(try_pin_init!(Self {
+                // Initialised first so that a failure below drops (and returns) it.
+                instance,
                 misc <- miscdev::MiscReg::register(name, shared.clone()),
                 _stats <- debugfs.read_write_file(c"stats", xfer::StatsView { chans: view }),
                 _debugfs: debugfs,
                 shared,
-                instance,
             }? Error))
         })
     }
@@ -414,7 +419,6 @@ impl PinnedDrop for AxiDmaDriver {
     fn drop(self: Pin<&mut Self>) {
         // Also reached when probe fails after `misc` was registered, or without unbind.
         self.shared.shutdown();
-        put_instance(self.instance);
         // Buffers still alive belong to files that are open (or mapped) right now; with no
         // file open this must read 0 (the test suite checks it after rmmod).
         dev_info!(
