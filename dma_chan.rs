@@ -7,7 +7,10 @@
 //! because the dmaengine helpers are `static inline` and `<linux/dmaengine.h>` is not part of
 //! the kernel crate's bindings.
 
-use core::ptr::NonNull;
+use core::{
+    marker::PhantomData,
+    ptr::NonNull, //
+};
 use kernel::{
     device::{
         Bound,
@@ -374,16 +377,20 @@ impl Drop for Channel {
 /// channel is terminated; dropping an unsubmitted one leaves it to the provider's
 /// terminate (all providers we drive recycle unsubmitted descriptors on terminate).
 pub(crate) struct Descriptor<'a> {
-    chan: &'a Channel,
     raw: NonNull<ffi::TxDesc>,
+    /// A descriptor belongs to (and must not outlive) its channel.
+    _chan: PhantomData<&'a Channel>,
 }
 
 impl<'a> Descriptor<'a> {
-    fn new(chan: &'a Channel, raw: *mut ffi::TxDesc) -> Result<Self> {
+    fn new(_chan: &'a Channel, raw: *mut ffi::TxDesc) -> Result<Self> {
         // The prep callbacks return NULL when the request cannot be described (bad
         // alignment, length or resources).
         let raw = NonNull::new(raw).ok_or(EINVAL)?;
-        Ok(Self { chan, raw })
+        Ok(Self {
+            raw,
+            _chan: PhantomData,
+        })
     }
 
     /// Submits the descriptor with `xfer` as completion target and returns the cookie.
@@ -403,7 +410,6 @@ impl<'a> Descriptor<'a> {
             drop(unsafe { Arc::from_raw(param) });
             return Err(Error::from_errno(cookie));
         }
-        let _ = self.chan;
         Ok(cookie)
     }
 }

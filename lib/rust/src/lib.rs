@@ -256,7 +256,7 @@ impl Device {
         len: u64,
         timeout: Option<Duration>,
     ) -> Result<u64> {
-        let mut x = abi::Xfer {
+        let x = abi::Xfer {
             chan,
             kind: abi::XFER_MEMCPY,
             src_buf: src.id,
@@ -267,8 +267,7 @@ impl Device {
             timeout_ms: timeout_ms(timeout),
             ..Default::default()
         };
-        self.xfer(&mut x)?;
-        Ok(x.bytes)
+        self.run(x)
     }
 
     /// Copies within one buffer: `[src_off, src_off+len)` to `[dst_off, dst_off+len)`.
@@ -281,7 +280,7 @@ impl Device {
         len: u64,
         timeout: Option<Duration>,
     ) -> Result<u64> {
-        let mut x = abi::Xfer {
+        let x = abi::Xfer {
             chan,
             kind: abi::XFER_MEMCPY,
             src_buf: buf.id,
@@ -292,13 +291,12 @@ impl Device {
             timeout_ms: timeout_ms(timeout),
             ..Default::default()
         };
-        self.xfer(&mut x)?;
-        Ok(x.bytes)
+        self.run(x)
     }
 
     /// Sends `src[off..off+len]` to the device (memory to device, e.g. AXI DMA MM2S).
     pub fn send(&self, chan: u32, src: &Buffer<'_>, off: u64, len: u64, timeout: Option<Duration>) -> Result<u64> {
-        let mut x = abi::Xfer {
+        let x = abi::Xfer {
             chan,
             kind: abi::XFER_TO_DEV,
             src_buf: src.id,
@@ -307,14 +305,13 @@ impl Device {
             timeout_ms: timeout_ms(timeout),
             ..Default::default()
         };
-        self.xfer(&mut x)?;
-        Ok(x.bytes)
+        self.run(x)
     }
 
     /// Receives up to `len` bytes into `dst[off..]` (device to memory, e.g. S2MM).
     /// Returns the bytes actually received (a shorter packet leaves a residue).
     pub fn recv(&self, chan: u32, dst: &mut Buffer<'_>, off: u64, len: u64, timeout: Option<Duration>) -> Result<u64> {
-        let mut x = abi::Xfer {
+        let x = abi::Xfer {
             chan,
             kind: abi::XFER_FROM_DEV,
             dst_buf: dst.id,
@@ -323,8 +320,7 @@ impl Device {
             timeout_ms: timeout_ms(timeout),
             ..Default::default()
         };
-        self.xfer(&mut x)?;
-        Ok(x.bytes)
+        self.run(x)
     }
 
     /// Receives on `rx` into `dst[dst_off..]` while sending `src[src_off..]` on `tx`, and
@@ -341,7 +337,7 @@ impl Device {
         len: u64,
         timeout: Option<Duration>,
     ) -> Result<u64> {
-        let mut x = abi::Xfer {
+        let x = abi::Xfer {
             chan: tx,
             rx_chan: rx,
             kind: abi::XFER_LOOPBACK,
@@ -353,14 +349,20 @@ impl Device {
             timeout_ms: timeout_ms(timeout),
             ..Default::default()
         };
+        self.run(x)
+    }
+
+    /// Runs a blocking transfer; returns the bytes transferred.
+    fn run(&self, mut x: abi::Xfer) -> Result<u64> {
         self.xfer(&mut x)?;
         Ok(x.bytes)
     }
 
-    fn submit(&self, mut x: abi::Xfer) -> Result<u64> {
+    /// Starts a non-blocking transfer and returns its handle.
+    fn submit(&self, mut x: abi::Xfer) -> Result<Transfer<'_>> {
         x.flags |= abi::XFER_NONBLOCK;
         self.xfer(&mut x)?;
-        Ok(x.xfer_id)
+        Ok(Transfer { dev: self, id: x.xfer_id, done: false, _bufs: PhantomData })
     }
 
     /// Starts a memcpy without waiting. The returned handle borrows both buffers.
@@ -375,7 +377,7 @@ impl Device {
         len: u64,
         user_data: u64,
     ) -> Result<Transfer<'a>> {
-        let id = self.submit(abi::Xfer {
+        self.submit(abi::Xfer {
             chan,
             kind: abi::XFER_MEMCPY,
             src_buf: src.id,
@@ -385,13 +387,12 @@ impl Device {
             len,
             user_data,
             ..Default::default()
-        })?;
-        Ok(Transfer { dev: self, id, done: false, _bufs: PhantomData })
+        })
     }
 
     /// Starts a send without waiting.
     pub fn submit_send<'a>(&'a self, chan: u32, src: &'a Buffer<'_>, off: u64, len: u64, user_data: u64) -> Result<Transfer<'a>> {
-        let id = self.submit(abi::Xfer {
+        self.submit(abi::Xfer {
             chan,
             kind: abi::XFER_TO_DEV,
             src_buf: src.id,
@@ -399,13 +400,12 @@ impl Device {
             len,
             user_data,
             ..Default::default()
-        })?;
-        Ok(Transfer { dev: self, id, done: false, _bufs: PhantomData })
+        })
     }
 
     /// Starts a receive without waiting.
     pub fn submit_recv<'a>(&'a self, chan: u32, dst: &'a mut Buffer<'_>, off: u64, len: u64, user_data: u64) -> Result<Transfer<'a>> {
-        let id = self.submit(abi::Xfer {
+        self.submit(abi::Xfer {
             chan,
             kind: abi::XFER_FROM_DEV,
             dst_buf: dst.id,
@@ -413,8 +413,7 @@ impl Device {
             len,
             user_data,
             ..Default::default()
-        })?;
-        Ok(Transfer { dev: self, id, done: false, _bufs: PhantomData })
+        })
     }
 
     /// Collects finished transfers that are not being waited for: waits up to `timeout`
