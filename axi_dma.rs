@@ -101,6 +101,10 @@ pub(crate) struct ChanState {
     pub(crate) chan: Option<Channel>,
     /// Transfers submitted and possibly still in flight.
     pub(crate) inflight: KVec<Arc<Xfer>>,
+    /// The open file (its completion events) whose ring owns the channel: while a ring
+    /// runs, no other file may queue transfers on it, so stopping the ring (a terminate)
+    /// never aborts another file's work.
+    pub(crate) ring_owner: Option<Arc<xfer::Events>>,
     /// The slave configuration in force for [memory-to-device, device-to-memory], applied
     /// again when the channel is re-requested.
     pub(crate) slave_cfg: [Option<SlaveCfg>; 2],
@@ -336,6 +340,7 @@ impl AxiDmaDriver {
                         ChanState {
                             chan: Some(chan),
                             inflight: KVec::new(),
+                            ring_owner: None,
                             slave_cfg,
                         },
                         "ChanSlot::state"

@@ -45,6 +45,10 @@ use crate::{
     ChanSlot, Shared,
 };
 
+#[path = "stream.rs"]
+mod stream;
+use stream::RingCell;
+
 /// ABI version reported by `AXI_DMA_IOC_INFO`.
 pub(crate) const ABI_VERSION: u32 = 1;
 const MAGIC: u32 = 0xAD;
@@ -211,6 +215,67 @@ pub(crate) struct KBench {
     submit_ns: u64,
 }
 
+/// `struct axi_dma_stream_start`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamStart {
+    chan: u32,
+    direction: u32,
+    buf: u32,
+    count: u32,
+    offset: u64,
+    slot_size: u64,
+    flags: u32,
+    queued: u32,
+}
+
+/// `struct axi_dma_stream_push`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamPush {
+    chan: u32,
+    count: u32,
+    lens: u64,
+    first: u32,
+    queued: u32,
+}
+
+/// `struct axi_dma_stream_done`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamDone {
+    seq: u64,
+    bytes: u64,
+    slot: u32,
+    error: i32,
+    flags: u32,
+    pad: u32,
+}
+
+/// `struct axi_dma_stream_reap`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamReap {
+    chan: u32,
+    max: u32,
+    entries: u64,
+    min: u32,
+    timeout_ms: u32,
+    count: u32,
+    queued: u32,
+    overruns: u64,
+}
+
+/// `struct axi_dma_stream_stop`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamStop {
+    chan: u32,
+    aborted: u32,
+    completed: u64,
+    overruns: u64,
+}
+
 macro_rules! uapi_struct {
     ($($t:ty = $size:expr),* $(,)?) => {$(
         // SAFETY: A `#[repr(C)]` struct of integers and byte arrays with no implicit padding
@@ -236,6 +301,11 @@ uapi_struct! {
     SlaveConfig = 24,
     KBench = 48,
     Sync = 24,
+    StreamStart = 40,
+    StreamPush = 24,
+    StreamDone = 32,
+    StreamReap = 40,
+    StreamStop = 24,
 }
 
 /// `AXI_DMA_IOC_INFO`.
@@ -262,6 +332,14 @@ pub(crate) const IOC_SLAVE_CONFIG: u32 = _IOW::<SlaveConfig>(MAGIC, 0x09);
 pub(crate) const IOC_KBENCH: u32 = _IOWR::<KBench>(MAGIC, 0x0a);
 /// `AXI_DMA_IOC_SYNC`.
 pub(crate) const IOC_SYNC: u32 = _IOW::<Sync>(MAGIC, 0x0b);
+/// `AXI_DMA_IOC_STREAM_START`.
+pub(crate) const IOC_STREAM_START: u32 = _IOWR::<StreamStart>(MAGIC, 0x0c);
+/// `AXI_DMA_IOC_STREAM_PUSH`.
+pub(crate) const IOC_STREAM_PUSH: u32 = _IOWR::<StreamPush>(MAGIC, 0x0d);
+/// `AXI_DMA_IOC_STREAM_REAP`.
+pub(crate) const IOC_STREAM_REAP: u32 = _IOWR::<StreamReap>(MAGIC, 0x0e);
+/// `AXI_DMA_IOC_STREAM_STOP`.
+pub(crate) const IOC_STREAM_STOP: u32 = _IOWR::<StreamStop>(MAGIC, 0x0f);
 
 const ALLOC_CACHED: u32 = 1 << 0;
 const ALLOC_TO_DEVICE: u32 = 1 << 1;
@@ -307,6 +385,7 @@ struct FileInner {
     next_buf_id: u32,
     xfers: KVec<XferEntry>,
     next_xfer_id: u64,
+    rings: KVec<Arc<RingCell>>,
 }
 
 /// The state of one open file of the misc device.
@@ -354,6 +433,7 @@ impl OpenFile {
                         next_buf_id: 1,
                         xfers: KVec::new(),
                         next_xfer_id: 1,
+                        rings: KVec::new(),
                     },
                     "OpenFile::inner"
                 ),
@@ -391,6 +471,10 @@ impl OpenFile {
             IOC_SLAVE_CONFIG => self.slave_config(arg),
             IOC_KBENCH => self.kbench(arg),
             IOC_SYNC => self.sync(arg),
+            IOC_STREAM_START => self.stream_start(arg),
+            IOC_STREAM_PUSH => self.stream_push(arg),
+            IOC_STREAM_REAP => self.stream_reap(arg),
+            IOC_STREAM_STOP => self.stream_stop(arg),
             _ => {
                 dev_dbg!(self.dev(), "unknown ioctl {:#x}\n", cmd);
                 Err(ENOTTY)
@@ -802,6 +886,14 @@ impl OpenFile {
     ) -> Result {
         let mut guard = slot.state.lock();
         let st = &mut *guard;
+        if st
+            .ring_owner
+            .as_ref()
+            .is_some_and(|o| !Arc::ptr_eq(o, &self.events))
+        {
+            dev_dbg!(self.dev(), "xfer: another file streams on this channel\n");
+            return Err(EBUSY);
+        }
         // Drop finished transfers from the channel's list.
         st.inflight.retain(|x| !x.is_done());
         st.inflight.reserve(1, GFP_KERNEL)?;
@@ -842,6 +934,7 @@ impl OpenFile {
         st.inflight
             .push_within_capacity(xfer.clone())
             .map_err(|_| ENOMEM)?;
+        xfer.issued();
         chan.issue_pending();
         Ok(())
     }
@@ -1260,12 +1353,14 @@ impl OpenFile {
 
     /// `poll()`: readable when a finished transfer waits to be reaped.
     pub(crate) fn readable(&self) -> bool {
-        let inner = self.inner.lock();
-        inner.xfers.iter().any(XferEntry::reapable)
+        let xfers = self.inner.lock().xfers.iter().any(XferEntry::reapable);
+        xfers || self.rings_readable()
     }
 
     /// Called when the file is released: stops this file's transfers.
     pub(crate) fn release(&self) {
+        // Rings first: an rx slot may wait for data forever, so they are stopped at once.
+        self.stop_rings();
         let pending: KVec<Arc<Xfer>> = {
             let inner = self.inner.lock();
             let mut v = KVec::new();

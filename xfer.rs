@@ -74,6 +74,15 @@ pub(crate) struct ChanStats {
     /// Sum of each transfer's time from submission to completion, in ns (transfers in
     /// flight together are counted each: divide by the wall time for the mean depth).
     pub(crate) latency_ns: Atomic<u64>,
+    /// Ring slots queued after the ring had run dry (see `stream.rs`).
+    pub(crate) overruns: Atomic<u64>,
+    /// Time with at least one transfer in flight on the channel, in ns.
+    pub(crate) busy_ns: Atomic<u64>,
+    /// Transfers in flight (counted from issue to completion) and since when, in ns after
+    /// `epoch`, the count is above zero. State, not counters: never reset.
+    active: Atomic<u32>,
+    busy_since: Atomic<u64>,
+    epoch: Instant<Monotonic>,
 }
 
 impl ChanStats {
@@ -86,9 +95,34 @@ impl ChanStats {
                 timeouts: Atomic::new(0),
                 cancelled: Atomic::new(0),
                 latency_ns: Atomic::new(0),
+                overruns: Atomic::new(0),
+                busy_ns: Atomic::new(0),
+                active: Atomic::new(0),
+                busy_since: Atomic::new(0),
+                epoch: Instant::now(),
             },
             GFP_KERNEL,
         )?)
+    }
+
+    fn now_ns(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(0)
+    }
+
+    /// A transfer is about to be issued.
+    fn busy_begin(&self) {
+        if self.active.fetch_add(1, Relaxed) == 0 {
+            self.busy_since.store(self.now_ns(), Relaxed);
+        }
+    }
+
+    /// A transfer counted by `busy_begin` finished.
+    fn busy_end(&self) {
+        if self.active.fetch_sub(1, Relaxed) == 1 {
+            let since = self.busy_since.load(Relaxed);
+            self.busy_ns
+                .add(self.now_ns().saturating_sub(since), Relaxed);
+        }
     }
 
     pub(crate) fn reset(&self) {
@@ -99,6 +133,8 @@ impl ChanStats {
             &self.timeouts,
             &self.cancelled,
             &self.latency_ns,
+            &self.overruns,
+            &self.busy_ns,
         ] {
             c.store(0, Relaxed);
         }
@@ -126,6 +162,8 @@ pub(crate) struct Xfer {
     timed_out: Atomic<u32>,
     /// 1 while the completion callback owns a reference (see `dma_chan::Descriptor::submit`).
     pub(crate) cb_ref: Atomic<u32>,
+    /// 1 while the transfer counts in its channel's busy time (see `issued`).
+    busy: Atomic<u32>,
     events: Arc<Events>,
     stats: Arc<ChanStats>,
     created: Instant<Monotonic>,
@@ -152,12 +190,21 @@ impl Xfer {
                 residue: Atomic::new(0),
                 timed_out: Atomic::new(0),
                 cb_ref: Atomic::new(0),
+                busy: Atomic::new(0),
                 events,
                 stats,
                 created: Instant::now(),
             },
             GFP_KERNEL,
         )?)
+    }
+
+    /// The transfer was submitted and is about to be issued: from now until it finishes
+    /// its channel counts as busy.
+    pub(crate) fn issued(&self) {
+        if self.busy.xchg(1, Relaxed) == 0 {
+            self.stats.busy_begin();
+        }
     }
 
     /// Marks the transfer finished with `result` and wakes the file's waiters.
@@ -183,6 +230,9 @@ impl Xfer {
                 TX_ABORTED if self.timed_out.load(Relaxed) != 0 => s.timeouts.add(1, Relaxed),
                 TX_ABORTED => s.cancelled.add(1, Relaxed),
                 _ => s.errors.add(1, Relaxed),
+            }
+            if self.busy.xchg(0, Relaxed) == 1 {
+                s.busy_end();
             }
             let ns = self.created.elapsed().as_nanos();
             s.latency_ns.add(u64::try_from(ns).unwrap_or(0), Relaxed);
@@ -252,6 +302,18 @@ impl core::fmt::Display for Dec {
     }
 }
 
+/// `n / d` for a divisor below 2^16, without 64-bit division (see [`Dec`]).
+pub(crate) fn div_small(n: u64, d: u16) -> u64 {
+    let d = u32::from(d.max(1));
+    let (mut q, mut r) = (0u64, 0u32);
+    for sh in [48u32, 32, 16, 0] {
+        let cur = (r << 16) | ((n >> sh) & 0xffff) as u32;
+        q |= u64::from(cur / d) << sh;
+        r = cur % d;
+    }
+    q
+}
+
 /// The contents of `/sys/kernel/debug/axi-dmaN/stats`: one line per channel; writing
 /// anything to the file resets the counters.
 pub(crate) struct StatsView {
@@ -262,20 +324,22 @@ impl core::fmt::Debug for StatsView {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(
             f,
-            "channel transfers bytes errors timeouts cancelled latency_us"
+            "channel transfers bytes errors timeouts cancelled latency_us overruns busy_us"
         )?;
         for (name, s) in self.chans.iter() {
             let name = core::str::from_utf8(name).unwrap_or("?");
             write!(
                 f,
-                "\n{} {} {} {} {} {} {}",
+                "\n{} {} {} {} {} {} {} {} {}",
                 name,
                 Dec(s.transfers.load(Relaxed)),
                 Dec(s.bytes.load(Relaxed)),
                 Dec(s.errors.load(Relaxed)),
                 Dec(s.timeouts.load(Relaxed)),
                 Dec(s.cancelled.load(Relaxed)),
-                Dec(s.latency_ns.load(Relaxed) >> 10),
+                Dec(div_small(s.latency_ns.load(Relaxed), 1000)),
+                Dec(s.overruns.load(Relaxed)),
+                Dec(div_small(s.busy_ns.load(Relaxed), 1000)),
             )?;
         }
         Ok(())

@@ -22,14 +22,16 @@ done
 # Per-channel statistics in debugfs: counted by the suite above, reset by a write.
 st=/sys/kernel/debug/axi-dma0/stats
 cat $st
-check stats_counted sh -c "head -1 $st | grep -qx 'channel transfers bytes errors timeouts cancelled latency_us' &&
-  awk 'NR==2 && \$2 > 100 && \$3 > 1000000 && \$7 > 0 {ok=1} END {exit !ok}' $st"
+check stats_counted sh -c "head -1 $st | grep -qx 'channel transfers bytes errors timeouts cancelled latency_us overruns busy_us' &&
+  awk 'NR==2 && \$2 > 100 && \$3 > 1000000 && \$7 > 0 && \$9 > 0 && \$9 <= \$7 {ok=1} END {exit !ok}' $st"
 check stats_reset sh -c "echo reset > $st && [ \$(awk 'NR > 1 && (\$2 != 0 || \$3 != 0) {n++} END {print n+0}' $st) = 0 ]"
 
 # Slave (memory-to-device / device-to-memory) transfers on the PL330 (Zynq-7000 only: the
 # ZynqMP GDMA does memcpy only, so its channels must refuse).
 if [ "$BOARD" = zc702 ]; then
-  run_ctests slave_fifo cancel
+  run_ctests slave_fifo cancel stream_slave
+  # The CLI's rx stream on the PL330 (its peripheral is always ready): the rate is shown.
+  check cli_stream_rate sh -c "axidma stream rx -c rx --seconds 2.5 2>/tmp/e | grep -q '^received [1-9]' && grep -q 'MB/s now' /tmp/e"
 else
   check slave_refused_on_memcpy_only sh -c "axidma send 4k -c fpd 2>&1 | grep -q 'cannot send'"
 fi
@@ -48,11 +50,13 @@ loopdev=/dev/$(ls /sys/bus/platform/devices/dma-user-loop/misc/ 2>/dev/null | he
 AXIDMA_DEV=$loopdev axidma-demo info | grep -q "buffers up to 16777216 bytes" \
   && result dt_max_buffer_size PASS || result dt_max_buffer_size FAIL "linux,max-buffer-size not applied"
 PREFIX="loop:" run_ctests -d "$loopdev" -c tx info alloc_errors nonblocking close_busy cancel \
-  loop_sizes loop_residue loop_pipelined loop_kind rx_timeout hang_timeout provider_error busy_limit cancel_running eintr
+  loop_sizes loop_residue loop_pipelined loop_kind rx_timeout hang_timeout provider_error busy_limit cancel_running eintr \
+  stream_loop stream_overrun stream_errors stream_cached stream_slot_error
 AXIDMA_DEV=$loopdev axidma-demo loop 65536 | grep -q verified && result loop_demo PASS || result loop_demo FAIL
 lst=/sys/kernel/debug/$(basename "$loopdev")/stats
 cat "$lst"
 check stats_timeouts_errors_cancels sh -c "awk '\$1 == \"rx\" && \$5 >= 1 {r=1} \$1 == \"tx\" && \$4 >= 1 && \$5 >= 1 && \$6 >= 1 {t=1} END {exit !(r && t)}' $lst"
+check stats_overruns sh -c "awk '\$1 == \"rx\" && \$8 >= 1 {r=1} END {exit !r}' $lst"
 if rmmod axi_dma_loopback 2>/dev/null; then result provider_pinned_while_used FAIL "provider unloaded under us"; else result provider_pinned_while_used PASS; fi
 
 echo "# CmaFree before: Unbind $(cma_free) kB"
@@ -60,6 +64,20 @@ echo "# CmaFree before: Unbind $(cma_free) kB"
 check cli_info sh -c 'axidma info | grep -q memcpy'
 check cli_copy_verify sh -c 'axidma copy 1M --verify | grep -q verified'
 check cli_loop sh -c "axidma -d $loopdev loop 64k | grep -q verified"
+# `stream`: a tx ring sends a file through the loopback into an rx ring in another process.
+stream_loop_cli() {
+  head -c 1049576 /dev/urandom > /tmp/src.bin || return 1
+  axidma -d "$loopdev" stream rx --bytes 1049576 -o /tmp/rx.bin > /tmp/rx.out 2>/tmp/rx.err &
+  rxpid=$!
+  axidma -d "$loopdev" stream tx -i /tmp/src.bin --slots 4 > /tmp/tx.out 2>/tmp/tx.err || { kill $rxpid; cat /tmp/tx.err; return 1; }
+  wait $rxpid || { cat /tmp/rx.err; return 1; }
+  cat /tmp/tx.out /tmp/rx.out
+  cmp /tmp/src.bin /tmp/rx.bin &&
+  grep -q '^sent 1049576 of 1049576 bytes in 17 buffers, [0-9.]* MB/s, [0-9]* underruns, 0 errors' /tmp/tx.out &&
+  grep -q '^received 1049576 bytes in 17 buffers, [0-9.]* MB/s, [0-9]* overruns, 0 errors' /tmp/rx.out
+}
+check cli_stream_loop stream_loop_cli
+check cli_stream_idle_timeout sh -c "! axidma -d $loopdev stream rx -t 300 2>/tmp/e && grep -q 'nothing arrived' /tmp/e"
 check cli_bench_csv sh -c 'axidma bench --sizes 4k,64k --iters 20 --depths 4 --csv > /tmp/b.csv &&
   head -1 /tmp/b.csv | grep -q "^size,mode,iterations,seconds,mb_per_s,transfers_per_s,us_per_transfer,ratio_to_kernel$" &&
   [ $(grep -c -E "^[0-9]+,(kernel|blocking|copy-in/out|depth4),20,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$" /tmp/b.csv) = 8 ]'

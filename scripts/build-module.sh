@@ -8,7 +8,8 @@ b=${1:?board}
 "$REPO/scripts/setup-host.sh" >&2
 "$REPO/scripts/build-kernel.sh" "$b" >&2
 out=$(kernel_out "$b")
-mo="$CACHE/modbuild/$(kernel_key "$b")"
+# Keyed by the checkout too: two checkouts may build at the same time.
+mo="$CACHE/modbuild/$(kernel_key "$b")-$(printf %s "$REPO" | sha1sum | cut -c1-8)"
 mkdir -p "$mo"
 PATH="$LLVM_BIN:$PATH" make -s -C "$out" ARCH="$(board_arch "$b")" LLVM=1 \
   RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" \

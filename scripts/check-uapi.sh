@@ -13,7 +13,10 @@ cname = {"Info": "axi_dma_info", "ChanInfo": "axi_dma_chan_info", "Alloc": "axi_
          "Free": "axi_dma_free", "XferArg": "axi_dma_xfer", "Completion": "axi_dma_completion",
          "Reap": "axi_dma_reap", "Status": "axi_dma_status", "Wait": "axi_dma_wait",
          "Cancel": "axi_dma_cancel", "SlaveConfig": "axi_dma_slave_config",
-         "KBench": "axi_dma_kbench", "Sync": "axi_dma_sync"}
+         "KBench": "axi_dma_kbench", "Sync": "axi_dma_sync",
+         "StreamStart": "axi_dma_stream_start", "StreamPush": "axi_dma_stream_push",
+         "StreamDone": "axi_dma_stream_done", "StreamReap": "axi_dma_stream_reap",
+         "StreamStop": "axi_dma_stream_stop"}
 body = src[src.index("uapi_struct! {"):]
 body = body[:body.index("}")]
 sizes = re.findall(r"(\w+) = (\d+),", body)

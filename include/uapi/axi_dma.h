@@ -177,6 +177,70 @@ struct axi_dma_sync {
 	__u64 len;        /* in: >= 1 */
 };
 
+/*
+ * Ring streaming: a slave channel keeps `count` slots of one buffer queued back to back,
+ * and user space consumes their completions in order (REAP below, poll()/epoll: readable).
+ * One ring per channel and open file; its slots count apart from max_inflight.
+ *  - rx (DEV_TO_MEM): every slot is queued at START. A reaped slot belongs to user space
+ *    until PUSH gives it back (oldest first) and queues it again.
+ *  - tx (MEM_TO_DEV): no slot is queued at START. PUSH queues the next free slots (in ring
+ *    order, `first` tells which) with their lengths; a reaped slot is free again at once.
+ * Cached buffers are synced by the driver: for the device at PUSH/START, for the CPU at REAP.
+ * Overruns: a slot queued while every slot before it had already completed means the ring
+ * ran dry in between (rx: the stream had no buffer to go to; tx: a gap in the output).
+ * It is counted (per ring, and per channel in debugfs) and flagged on that slot's
+ * completion with AXI_DMA_STREAM_GAP.
+ */
+struct axi_dma_stream_start {
+	__u32 chan;       /* in: a slave channel */
+	__u32 direction;  /* in: AXI_DMA_DIR_DEV_TO_MEM (rx) or AXI_DMA_DIR_MEM_TO_DEV (tx) */
+	__u32 buf;        /* in: the buffer that holds the slots back to back */
+	__u32 count;      /* in: slots, 1 .. max_inflight */
+	__u64 offset;     /* in: where slot 0 starts in the buffer */
+	__u64 slot_size;  /* in: bytes per slot (>= 1; the last slot must end in the buffer) */
+	__u32 flags;      /* in: 0 */
+	__u32 queued;     /* out: slots queued to the device */
+};
+
+struct axi_dma_stream_push {
+	__u32 chan;       /* in */
+	__u32 count;      /* in: slots to queue, 1 .. the slots that are free */
+	__u64 lens;       /* in: tx: user pointer to __u32 lens[count], each 1 .. slot_size;
+			   * 0: whole slots. rx: must be 0 */
+	__u32 first;      /* out: the slot index of the first slot queued */
+	__u32 queued;     /* out: slots now queued to the device */
+};
+
+#define AXI_DMA_STREAM_GAP (1U << 0) /* the ring ran dry before this slot was queued */
+
+struct axi_dma_stream_done {
+	__u64 seq;        /* the buffer's running number in the stream, from 0 */
+	__u64 bytes;      /* bytes transferred (rx: of the packet received) */
+	__u32 slot;       /* slot index */
+	__s32 error;      /* 0, -EIO (provider error, e.g. rx packet longer than the slot),
+			   * -ECANCELED */
+	__u32 flags;      /* AXI_DMA_STREAM_GAP */
+	__u32 pad;
+};
+
+struct axi_dma_stream_reap {
+	__u32 chan;       /* in */
+	__u32 max;        /* in: 1 .. 256 */
+	__u64 entries;    /* in: user pointer to struct axi_dma_stream_done[max] */
+	__u32 min;        /* in: wait until at least this many (0 = don't wait) */
+	__u32 timeout_ms; /* in: how long to wait for `min` (0 = the module's default) */
+	__u32 count;      /* out: completions written, oldest first */
+	__u32 queued;     /* out: slots still queued to the device */
+	__u64 overruns;   /* out: overruns of this ring so far */
+};
+
+struct axi_dma_stream_stop {
+	__u32 chan;       /* in */
+	__u32 aborted;    /* out: queued slots that were still in flight (terminated) */
+	__u64 completed;  /* out: buffers completed over the ring's life */
+	__u64 overruns;   /* out */
+};
+
 #define AXI_DMA_IOC_INFO      _IOR(AXI_DMA_IOC_MAGIC, 0x00, struct axi_dma_info)
 #define AXI_DMA_IOC_CHAN_INFO _IOWR(AXI_DMA_IOC_MAGIC, 0x01, struct axi_dma_chan_info)
 #define AXI_DMA_IOC_ALLOC     _IOWR(AXI_DMA_IOC_MAGIC, 0x02, struct axi_dma_alloc)
@@ -189,5 +253,9 @@ struct axi_dma_sync {
 #define AXI_DMA_IOC_SLAVE_CONFIG _IOW(AXI_DMA_IOC_MAGIC, 0x09, struct axi_dma_slave_config)
 #define AXI_DMA_IOC_KBENCH    _IOWR(AXI_DMA_IOC_MAGIC, 0x0a, struct axi_dma_kbench)
 #define AXI_DMA_IOC_SYNC      _IOW(AXI_DMA_IOC_MAGIC, 0x0b, struct axi_dma_sync)
+#define AXI_DMA_IOC_STREAM_START _IOWR(AXI_DMA_IOC_MAGIC, 0x0c, struct axi_dma_stream_start)
+#define AXI_DMA_IOC_STREAM_PUSH  _IOWR(AXI_DMA_IOC_MAGIC, 0x0d, struct axi_dma_stream_push)
+#define AXI_DMA_IOC_STREAM_REAP  _IOWR(AXI_DMA_IOC_MAGIC, 0x0e, struct axi_dma_stream_reap)
+#define AXI_DMA_IOC_STREAM_STOP  _IOWR(AXI_DMA_IOC_MAGIC, 0x0f, struct axi_dma_stream_stop)
 
 #endif /* _UAPI_AXI_DMA_H */

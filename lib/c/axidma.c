@@ -225,3 +225,59 @@ int axidma_cancel(struct axidma_dev *d, uint32_t chan)
 
 	return r ? r : (int)c.cancelled;
 }
+
+int axidma_stream_start(struct axidma_dev *d, uint32_t chan, uint32_t direction,
+			const struct axidma_buf *b, uint64_t off, uint32_t count, uint64_t slot_size)
+{
+	struct axi_dma_stream_start s = {
+		.chan = chan, .direction = direction, .buf = b->id, .count = count,
+		.offset = off, .slot_size = slot_size,
+	};
+	int r = xioctl(d->fd, AXI_DMA_IOC_STREAM_START, &s);
+
+	return r ? r : (int)s.queued;
+}
+
+int axidma_stream_push(struct axidma_dev *d, uint32_t chan, uint32_t count, const uint32_t *lens,
+		       uint32_t *first)
+{
+	struct axi_dma_stream_push p = {
+		.chan = chan, .count = count, .lens = (uintptr_t)lens,
+	};
+	int r = xioctl(d->fd, AXI_DMA_IOC_STREAM_PUSH, &p);
+
+	if (r)
+		return r;
+	if (first)
+		*first = p.first;
+	return (int)p.count;
+}
+
+int axidma_stream_reap(struct axidma_dev *d, uint32_t chan, struct axi_dma_stream_done *done,
+		       uint32_t max, uint32_t min, uint32_t timeout_ms, uint32_t *queued,
+		       uint64_t *overruns)
+{
+	struct axi_dma_stream_reap r = {
+		.chan = chan, .max = max, .entries = (uintptr_t)done, .min = min,
+		.timeout_ms = timeout_ms,
+	};
+	int e = xioctl(d->fd, AXI_DMA_IOC_STREAM_REAP, &r);
+
+	if (e)
+		return e;
+	if (queued)
+		*queued = r.queued;
+	if (overruns)
+		*overruns = r.overruns;
+	return (int)r.count;
+}
+
+int axidma_stream_stop(struct axidma_dev *d, uint32_t chan, struct axi_dma_stream_stop *out)
+{
+	struct axi_dma_stream_stop s = { .chan = chan };
+	int r = xioctl(d->fd, AXI_DMA_IOC_STREAM_STOP, &s);
+
+	if (!r && out)
+		*out = s;
+	return r;
+}

@@ -84,6 +84,27 @@ int axidma_status(struct axidma_dev *d, uint64_t xfer_id, struct axi_dma_status 
 /* Terminate every transfer of this file on a channel. Returns how many were cancelled. */
 int axidma_cancel(struct axidma_dev *d, uint32_t chan);
 
+/*
+ * Ring streaming (see struct axi_dma_stream_start in the UAPI header): `count` slots of
+ * `slot_size` bytes at `off` in buffer b, kept queued back to back on a slave channel.
+ *   rx: axidma_stream_start(.., AXI_DMA_DIR_DEV_TO_MEM, ..) queues every slot; loop:
+ *       n = axidma_stream_reap(..) -> consume done[i].slot's bytes in order ->
+ *       axidma_stream_push(d, chan, n, NULL, NULL) gives those slots back.
+ *   tx: fill slot `first` (returned by push; slots go round in order), push with its length,
+ *       reap to learn which slots are free again.
+ * Returns: start -> slots queued; push -> slots queued by this call (*first: the first
+ * slot's index); reap -> completions written (*queued, *overruns may be NULL).
+ */
+int axidma_stream_start(struct axidma_dev *d, uint32_t chan, uint32_t direction,
+			const struct axidma_buf *b, uint64_t off, uint32_t count, uint64_t slot_size);
+int axidma_stream_push(struct axidma_dev *d, uint32_t chan, uint32_t count, const uint32_t *lens,
+		       uint32_t *first);
+int axidma_stream_reap(struct axidma_dev *d, uint32_t chan, struct axi_dma_stream_done *done,
+		       uint32_t max, uint32_t min, uint32_t timeout_ms, uint32_t *queued,
+		       uint64_t *overruns);
+/* Stop the ring (terminating the channel if slots are still queued); out may be NULL. */
+int axidma_stream_stop(struct axidma_dev *d, uint32_t chan, struct axi_dma_stream_stop *out);
+
 #ifdef __cplusplus
 }
 #endif

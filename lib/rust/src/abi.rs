@@ -191,6 +191,64 @@ pub struct Sync {
     pub len: u64,
 }
 
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StreamStart {
+    pub chan: u32,
+    pub direction: u32,
+    pub buf: u32,
+    pub count: u32,
+    pub offset: u64,
+    pub slot_size: u64,
+    pub flags: u32,
+    pub queued: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StreamPush {
+    pub chan: u32,
+    pub count: u32,
+    pub lens: u64,
+    pub first: u32,
+    pub queued: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StreamDone {
+    pub seq: u64,
+    pub bytes: u64,
+    pub slot: u32,
+    pub error: i32,
+    pub flags: u32,
+    pub pad: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StreamReap {
+    pub chan: u32,
+    pub max: u32,
+    pub entries: u64,
+    pub min: u32,
+    pub timeout_ms: u32,
+    pub count: u32,
+    pub queued: u32,
+    pub overruns: u64,
+}
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StreamStop {
+    pub chan: u32,
+    pub aborted: u32,
+    pub completed: u64,
+    pub overruns: u64,
+}
+
+pub const STREAM_GAP: u32 = 1 << 0;
+
 const _: () = {
     assert!(core::mem::size_of::<Info>() == 56);
     assert!(core::mem::size_of::<ChanInfo>() == 104);
@@ -205,6 +263,11 @@ const _: () = {
     assert!(core::mem::size_of::<SlaveConfig>() == 24);
     assert!(core::mem::size_of::<KBench>() == 48);
     assert!(core::mem::size_of::<Sync>() == 24);
+    assert!(core::mem::size_of::<StreamStart>() == 40);
+    assert!(core::mem::size_of::<StreamPush>() == 24);
+    assert!(core::mem::size_of::<StreamDone>() == 32);
+    assert!(core::mem::size_of::<StreamReap>() == 40);
+    assert!(core::mem::size_of::<StreamStop>() == 24);
 };
 
 // Linux's generic ioctl encoding (arm, arm64, x86).
@@ -235,3 +298,7 @@ pub const IOC_CANCEL: u32 = iowr::<Cancel>(0x08);
 pub const IOC_SLAVE_CONFIG: u32 = iow::<SlaveConfig>(0x09);
 pub const IOC_KBENCH: u32 = iowr::<KBench>(0x0a);
 pub const IOC_SYNC: u32 = iow::<Sync>(0x0b);
+pub const IOC_STREAM_START: u32 = iowr::<StreamStart>(0x0c);
+pub const IOC_STREAM_PUSH: u32 = iowr::<StreamPush>(0x0d);
+pub const IOC_STREAM_REAP: u32 = iowr::<StreamReap>(0x0e);
+pub const IOC_STREAM_STOP: u32 = iowr::<StreamStop>(0x0f);
