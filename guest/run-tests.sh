@@ -34,6 +34,7 @@ if [ "$BOARD" = zc702 ]; then
   check cli_stream_rate sh -c "axidma stream rx -c rx --seconds 2.5 2>/tmp/e | grep -q '^received [1-9]' && grep -q 'MB/s now' /tmp/e"
 else
   check slave_refused_on_memcpy_only sh -c "axidma send 4k -c fpd 2>&1 | grep -q 'cannot send'"
+  run_ctests stream_refused
 fi
 # 32-bit user space on the 64-bit kernel (compat ioctls, same UAPI).
 if [ -x /bin/axi_dma_test32 ]; then
@@ -52,6 +53,10 @@ AXIDMA_DEV=$loopdev axidma-demo info | grep -q "buffers up to 16777216 bytes" \
 PREFIX="loop:" run_ctests -d "$loopdev" -c tx info alloc_errors nonblocking close_busy cancel \
   loop_sizes loop_residue loop_pipelined loop_kind rx_timeout hang_timeout provider_error busy_limit cancel_running eintr \
   stream_loop stream_overrun stream_errors stream_cached stream_slot_error
+# Rings from 32-bit user space on the 64-bit kernel (user pointers inside the structures).
+if [ -x /bin/axi_dma_test32 ]; then
+  CTEST=axi_dma_test32 PREFIX="compat32-loop:" run_ctests -d "$loopdev" stream_loop stream_errors
+fi
 AXIDMA_DEV=$loopdev axidma-demo loop 65536 | grep -q verified && result loop_demo PASS || result loop_demo FAIL
 lst=/sys/kernel/debug/$(basename "$loopdev")/stats
 cat "$lst"

@@ -90,6 +90,8 @@ static int t_fuzz(void)
 		AXI_DMA_IOC_INFO, AXI_DMA_IOC_CHAN_INFO, AXI_DMA_IOC_ALLOC, AXI_DMA_IOC_FREE,
 		AXI_DMA_IOC_XFER, AXI_DMA_IOC_WAIT, AXI_DMA_IOC_REAP, AXI_DMA_IOC_STATUS,
 		AXI_DMA_IOC_CANCEL, AXI_DMA_IOC_SLAVE_CONFIG, AXI_DMA_IOC_KBENCH,
+		AXI_DMA_IOC_STREAM_START, AXI_DMA_IOC_STREAM_PUSH, AXI_DMA_IOC_STREAM_REAP,
+		AXI_DMA_IOC_STREAM_STOP,
 	};
 
 	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
@@ -143,6 +145,11 @@ static int t_fuzz(void)
 			uint32_t ms = 1 + (uint32_t)(rnd() % 50);
 
 			memcpy(arg + (cmd == AXI_DMA_IOC_XFER ? 44 : cmd == AXI_DMA_IOC_WAIT ? 8 : 16), &ms, 4);
+		}
+		if (cmd == AXI_DMA_IOC_STREAM_REAP) {
+			uint32_t ms = 1 + (uint32_t)(rnd() % 50);
+
+			memcpy(arg + 20, &ms, 4);
 		}
 		if (cmd == AXI_DMA_IOC_KBENCH) {
 			uint32_t it = 1 + (uint32_t)(rnd() % 8);

@@ -1411,7 +1411,17 @@ static int t_stream_errors(void)
 	EXPECT_OK(axidma_buf_alloc(&l.d, l.rx, 8192, &t));
 	EXPECT_OK(axidma_buf_alloc(&l.d, l.tx, 8192, &s));
 	EXPECT_OK(axidma_buf_alloc_flags(&l.d, l.rx, 8192, AXI_DMA_ALLOC_CACHED | AXI_DMA_ALLOC_TO_DEVICE, &to));
-	EXPECT_ERR(axidma_stream_start(&l.d, l.rx, AXI_DMA_DIR_MEM_TO_DEV, &t, 0, 2, 4096), EOPNOTSUPP);
+	{
+		struct axi_dma_chan_info ci;
+		int mc = -1;
+
+		/* A channel that cannot do the direction (a memcpy-only one, if the device has one). */
+		for (uint32_t i = 0; i < l.d.info.num_channels; i++)
+			if (!axidma_chan_info(&l.d, i, &ci) && !(ci.directions & AXI_DMA_DIR_DEV_TO_MEM))
+				mc = (int)i;
+		if (mc >= 0)
+			EXPECT_ERR(axidma_stream_start(&l.d, mc, AXI_DMA_DIR_DEV_TO_MEM, &t, 0, 2, 4096), EOPNOTSUPP);
+	}
 	EXPECT_ERR(axidma_stream_start(&l.d, l.rx, AXI_DMA_DIR_MEM_TO_MEM, &t, 0, 2, 4096), EINVAL);
 	EXPECT_ERR(axidma_stream_start(&l.d, l.rx, AXI_DMA_DIR_DEV_TO_MEM, &t, 0, 0, 4096), EINVAL);
 	EXPECT_ERR(axidma_stream_start(&l.d, l.rx, AXI_DMA_DIR_DEV_TO_MEM, &t, 0, l.d.info.max_inflight + 1, 1), EINVAL);
@@ -1480,6 +1490,30 @@ static int t_stream_errors(void)
 	axidma_buf_free(&l.d, &s);
 	axidma_buf_free(&l.d, &to);
 	axidma_close(&l.d);
+	return 0;
+}
+
+/* A ring on a channel that cannot do its direction (memcpy-only GDMA) is refused. */
+static int t_stream_refused(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf b;
+	struct axi_dma_chan_info ci;
+	int checked = 0;
+
+	if (open_dev(&d)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, 8192, &b));
+	for (uint32_t i = 0; i < d.info.num_channels; i++) {
+		EXPECT_OK(axidma_chan_info(&d, i, &ci));
+		for (uint32_t dir = AXI_DMA_DIR_MEM_TO_DEV; dir <= AXI_DMA_DIR_DEV_TO_MEM; dir <<= 1)
+			if (!(ci.directions & dir)) {
+				EXPECT_ERR(axidma_stream_start(&d, i, dir, &b, 0, 2, 4096), EOPNOTSUPP);
+				checked++;
+			}
+	}
+	CHECK(checked > 0, "every channel can stream both ways: nothing to check");
+	axidma_buf_free(&d, &b);
+	axidma_close(&d);
 	return 0;
 }
 
@@ -1671,6 +1705,7 @@ static const struct test tests[] = {
 	{ "stream_cached", t_stream_cached, 0 },
 	{ "stream_slot_error", t_stream_slot_error, 0 },
 	{ "stream_slave", t_stream_slave, 0 },
+	{ "stream_refused", t_stream_refused, 0 },
 };
 
 static int run(const struct test *t)
