@@ -159,7 +159,7 @@ impl OpenFile {
         let slot = self.chan(ring.chan)?;
         let mut done = 0;
         while done < n {
-            let r = self.queue_one(slot, ring, lens.get(done as usize).copied());
+            let r = self.queue_one(slot, ring, lens.get(done as usize).copied(), done == 0);
             match r {
                 Ok(()) => done += 1,
                 Err(e) if done == 0 => return Err(e),
@@ -178,11 +178,14 @@ impl OpenFile {
         Ok(done)
     }
 
-    fn queue_one(&self, slot: &ChanSlot, ring: &mut Ring, len: Option<u32>) -> Result {
+    /// `first`: the first slot of a `PUSH`, the only one checked for a gap (a slot queued
+    /// right behind it in the same call may find it done already, which is the call's own
+    /// latency, not user space falling behind).
+    fn queue_one(&self, slot: &ChanSlot, ring: &mut Ring, len: Option<u32>, first: bool) -> Result {
         let idx = ring.head;
         let len = len.map_or(ring.slot_size, u64::from);
         let off = ring.slot_offset(idx);
-        let gap = ring.last.as_ref().is_some_and(|x| x.is_done());
+        let gap = first && ring.last.as_ref().is_some_and(|x| x.is_done());
         // Hand the slot over to the device (a no-op for coherent buffers).
         ring.buf.sync(off, len, false)?;
         let xfer = Xfer::new(
@@ -358,8 +361,11 @@ impl OpenFile {
             return Err(Error::from_errno(-ENOSPC_NR));
         }
         req.first = ring.head;
+        // Slots go in ring order: never-queued free slots (left by a START that could not
+        // queue them all) come before the held ones, which were reaped most recently.
+        let unheld = free - ring.held.min(free);
         let n = self.queue_slots(ring, req.count, &lens)?;
-        ring.held = ring.held.saturating_sub(n);
+        ring.held -= n.saturating_sub(unheld).min(ring.held);
         req.count = n;
         req.queued = ring.queued;
         drop(guard);

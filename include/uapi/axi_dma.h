@@ -186,10 +186,10 @@ struct axi_dma_sync {
  *  - tx (MEM_TO_DEV): no slot is queued at START. PUSH queues the next free slots (in ring
  *    order, `first` tells which) with their lengths; a reaped slot is free again at once.
  * Cached buffers are synced by the driver: for the device at PUSH/START, for the CPU at REAP.
- * Overruns: a slot queued while every slot before it had already completed means the ring
- * ran dry in between (rx: the stream had no buffer to go to; tx: a gap in the output).
- * It is counted (per ring, and per channel in debugfs) and flagged on that slot's
- * completion with AXI_DMA_STREAM_GAP.
+ * Overruns: a PUSH whose first slot is queued when every slot before it had already
+ * completed means the ring ran dry in between (rx: the stream had no buffer to go to; tx: a
+ * gap in the output). It is counted (per ring, and per channel in debugfs) and flagged on
+ * that slot's completion with AXI_DMA_STREAM_GAP.
  */
 struct axi_dma_stream_start {
 	__u32 chan;       /* in: a slave channel */
