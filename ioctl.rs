@@ -408,6 +408,15 @@ fn read_arg<T: FromBytes>(arg: usize) -> Result<T> {
         .read::<T>()
 }
 
+/// Writes `entries` to the user array at `ptr` (`len` bytes: room for the caller's max).
+fn write_entries<T: AsBytes>(ptr: usize, len: usize, entries: &[T]) -> Result {
+    let mut w = UserSlice::new(UserPtr::from_addr(ptr), len).writer();
+    for e in entries {
+        w.write(e)?;
+    }
+    Ok(())
+}
+
 /// Writes one `T` to user space.
 fn write_arg<T: AsBytes>(arg: usize, v: &T) -> Result {
     UserSlice::new(UserPtr::from_addr(arg), size_of::<T>())
@@ -1071,45 +1080,53 @@ impl OpenFile {
         let entries_ptr = usize::try_from(req.entries).map_err(|_| EFAULT)?;
         let mut out = KVec::with_capacity(max, GFP_KERNEL)?;
         let ms = self.timeout(req.timeout_ms);
-        let deadline = kernel::time::Instant::<kernel::time::Monotonic>::now();
-        let mut pending;
+        let pending = self.collect_wait(
+            &mut out,
+            req.min as usize,
+            ms,
+            |out| self.collect(out, max),
+            |&pending| pending == 0,
+        )?;
+        write_entries(entries_ptr, entries_len, &out)?;
+        req.count = out.len() as u32;
+        req.pending = pending;
+        write_arg(arg, &req)?;
+        Ok(0)
+    }
+
+    /// Runs `collect` until `out` holds `min` entries, `idle` says nothing is left in
+    /// flight, or `ms` passed, sleeping on the file's completion events in between (REAP
+    /// and STREAM_REAP). A signal ends the wait: `EINTR` if nothing was collected yet.
+    fn collect_wait<T, S>(
+        &self,
+        out: &mut KVec<T>,
+        min: usize,
+        ms: u32,
+        mut collect: impl FnMut(&mut KVec<T>) -> Result<S>,
+        idle: impl Fn(&S) -> bool,
+    ) -> Result<S> {
+        let t0 = kernel::time::Instant::<kernel::time::Monotonic>::now();
         loop {
             let seq = self.events.seq.load(kernel::sync::atomic::Acquire);
-            pending = self.collect(&mut out, max)?;
-            if out.len() >= req.min as usize || pending == 0 {
-                break;
+            let st = collect(out)?;
+            if out.len() >= min || idle(&st) {
+                return Ok(st);
             }
-            let elapsed = deadline.elapsed().as_millis();
-            let left = u64::from(ms).saturating_sub(elapsed as u64);
+            let left = u64::from(ms).saturating_sub(t0.elapsed().as_millis() as u64);
             if left == 0 {
-                break;
+                return Ok(st);
             }
             match self
                 .events
                 .wq
                 .wait_ne(&self.events.seq, seq, left as u32, false)
             {
-                WaitResult::Ready => continue,
-                WaitResult::TimedOut => {
-                    pending = self.collect(&mut out, max)?;
-                    break;
-                }
-                WaitResult::Interrupted => {
-                    if out.is_empty() {
-                        return Err(EINTR);
-                    }
-                    break;
-                }
+                WaitResult::Ready => {}
+                WaitResult::TimedOut => return collect(out),
+                WaitResult::Interrupted if out.is_empty() => return Err(EINTR),
+                WaitResult::Interrupted => return Ok(st),
             }
         }
-        let mut w = UserSlice::new(UserPtr::from_addr(entries_ptr), entries_len).writer();
-        for c in out.iter() {
-            w.write(c)?;
-        }
-        req.count = out.len() as u32;
-        req.pending = pending;
-        write_arg(arg, &req)?;
-        Ok(0)
     }
 
     fn status(&self, arg: usize) -> Result<isize> {

@@ -435,42 +435,16 @@ impl OpenFile {
         let entries_ptr = usize::try_from(req.entries).map_err(|_| EFAULT)?;
         let mut out = KVec::with_capacity(max, GFP_KERNEL)?;
         let ms = self.timeout(req.timeout_ms);
-        let t0 = kernel::time::Instant::<kernel::time::Monotonic>::now();
-        let (mut queued, mut overruns);
-        loop {
-            let seq = self.events.seq.load(kernel::sync::atomic::Acquire);
-            (queued, overruns) = self.stream_collect(req.chan, &mut out, max)?;
-            if out.len() >= req.min as usize || queued == 0 {
-                break;
-            }
-            let left = u64::from(ms).saturating_sub(t0.elapsed().as_millis() as u64);
-            if left == 0 {
-                break;
-            }
-            match self
-                .events
-                .wq
-                .wait_ne(&self.events.seq, seq, left as u32, false)
-            {
-                WaitResult::Ready => continue,
-                WaitResult::TimedOut => {
-                    (queued, overruns) = self.stream_collect(req.chan, &mut out, max)?;
-                    break;
-                }
-                WaitResult::Interrupted => {
-                    if out.is_empty() {
-                        return Err(EINTR);
-                    }
-                    break;
-                }
-            }
-        }
+        let (queued, overruns) = self.collect_wait(
+            &mut out,
+            req.min as usize,
+            ms,
+            |out| self.stream_collect(req.chan, out, max),
+            |&(queued, _)| queued == 0,
+        )?;
         // Reaped slots are already the caller's: a fault writing them back loses them for
         // this call only (rx slots stay held, to be pushed again).
-        let mut w = UserSlice::new(UserPtr::from_addr(entries_ptr), entries_len).writer();
-        for c in out.iter() {
-            w.write(c)?;
-        }
+        write_entries(entries_ptr, entries_len, &out)?;
         req.count = out.len() as u32;
         req.queued = queued;
         req.overruns = overruns;
