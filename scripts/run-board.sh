@@ -20,12 +20,21 @@ initrd=$("$REPO/scripts/mkinitramfs.sh" "$b" "$ko" "$ubin")
 kimg="$(kernel_out "$b")/$(board_image "$b")"
 dtb="$CACHE/dtb/$b-qemu.dtb"
 
+# The Zynq-7000 test run uses QEMU built with the project's patch (an AXI DMA in the PL,
+# scripts/build-qemu.sh) and the DT that describes it; demo, bench and soak keep the stock
+# QEMU and DT.
+qemu_arm=qemu-system-arm
+if [ "$b" = zc702 ] && [ "$mode" = test ]; then
+  qemu_arm=$("$REPO/scripts/build-qemu.sh")
+  dtb="$CACHE/dtb/zc702-qemu-axidma.dtb"
+fi
+
 case $b in
   zcu102)
     qemu=(qemu-system-aarch64 -M xlnx-zcu102 -m 2G -serial mon:stdio
           -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on") ;;
   zc702)
-    qemu=(qemu-system-arm -M xilinx-zynq-a9 -m 1024 -serial null -serial mon:stdio
+    qemu=("$qemu_arm" -M xilinx-zynq-a9 -m 1024 -serial null -serial mon:stdio
           -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on") ;;
 esac
 log "booting $b ($mode); serial log: $log"

@@ -43,6 +43,23 @@ out=$(dt-validate -s "$REPO/dts/bindings" -l axi-dma-user "$bad" 2>&1)
 echo "$out" | grep -q "dma-names' is a required property" && echo "$out" | grep -q bogus \
   && pass dt_validate_rejects_bad_node || fail dt_validate_rejects_bad_node "$out"
 rm -f "$bad"
+# The AXI DMA node of the patched-QEMU DT against the kernel's own xlnx,axi-dma binding (with
+# the two generic DMA schemas it references), and a bad node that binding must reject.
+xsch=$(mktemp -d); kb="$(kernel_src)/Documentation/devicetree/bindings/dma"
+mkdir -p "$xsch/dma/xilinx" && cp "$kb/dma-controller.yaml" "$kb/dma-common.yaml" "$xsch/dma/" \
+  && cp "$kb/xilinx/xlnx,axi-dma.yaml" "$xsch/dma/xilinx/"
+for f in "$CACHE"/dtb/*.dtb; do
+  fdtdump "$f" 2>/dev/null | grep -q 'xlnx,axi-dma-1.00.a' || continue
+  out=$(dt-validate -s "$xsch" -l xlnx,axi-dma "$f" 2>&1)
+  [ -z "$out" ] && pass "dt_validate_xlnx_axi_dma:$(basename "$f")" || fail "dt_validate_xlnx_axi_dma:$(basename "$f")" "$out"
+done
+bad=$(mktemp --suffix=.dtb)
+printf '/dts-v1/;\n/ { #address-cells=<1>; #size-cells=<1>; dma-controller@40400000 { compatible = "xlnx,axi-dma-1.00.a";\n  reg = <0x40400000 0x10000>; #dma-cells = <1>; bogus = <1>; dma-channel-mm2s { compatible = "xlnx,axi-dma-mm2s-channel"; }; }; };\n' \
+  | dtc -q -I dts -O dtb -o "$bad" -
+out=$(dt-validate -s "$xsch" -l xlnx,axi-dma "$bad" 2>&1)
+echo "$out" | grep -q "'xlnx,addrwidth' is a required property" && echo "$out" | grep -q "'xlnx,datawidth' is a required" \
+  && echo "$out" | grep -q bogus && pass dt_validate_xlnx_axi_dma_rejects_bad_node || fail dt_validate_xlnx_axi_dma_rejects_bad_node "$out"
+rm -rf "$bad" "$xsch"
 check rustfmt "$REPO/scripts/fmt-check.sh"
 for b in $boards; do
   # The module builds without a single warning, and clippy (with the kernel's lints) is clean.
