@@ -114,6 +114,7 @@ seed=${seed:-1}
 nocancel=; [ "$BOARD" = zcu102 ] && nocancel=-k   # see the cancel test's comment
 PREFIX="abuse:" CTEST=axi_dma_abuse run_ctests -s "$seed" -n 20000 -t 60 $nocancel fuzz mmap_fuzz exhaust threads
 PREFIX="abuse-loop:" CTEST=axi_dma_abuse run_ctests -d "$loopdev" -s "$seed" -n 5000 -t 60 fuzz
+[ "$BOARD" = zc702 ] && PREFIX="abuse-axi:" CTEST=axi_dma_abuse run_ctests -d "$axidev" -s "$seed" -n 5000 -t 60 fuzz
 
 # Unbind while a file is open, transfers were in flight and buffers are mapped.
 rm -f /tmp/go; mkfifo /tmp/go

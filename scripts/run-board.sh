@@ -25,7 +25,8 @@ dtb="$CACHE/dtb/$b-qemu.dtb"
 # QEMU and DT.
 qemu_arm=qemu-system-arm
 if [ "$b" = zc702 ] && [ "$mode" = test ]; then
-  qemu_arm=$("$REPO/scripts/build-qemu.sh")
+  # AXI_DMA_QEMU_ARM: another qemu-system-arm for experiments (e.g. one without a patch).
+  qemu_arm=${AXI_DMA_QEMU_ARM:-$("$REPO/scripts/build-qemu.sh")}
   dtb="$CACHE/dtb/zc702-qemu-axidma.dtb"
 fi
 
