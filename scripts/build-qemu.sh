@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Build qemu-system-arm from Debian's QEMU source with the project's patches
-# (patches/qemu/*.patch: an AXI DMA in the PL of xilinx-zynq-a9, MM2S looped back into
-# S2MM, and the model fixes Linux's xilinx_dma driver needs) and print the binary's path.
+# Build qemu-system-arm and qemu-system-aarch64 from Debian's QEMU source with the
+# project's patches (patches/qemu/*.patch: an AXI DMA in the PL of xilinx-zynq-a9 and of
+# xlnx-zcu102, MM2S looped back into S2MM, and the model fixes Linux's xilinx_dma driver
+# needs) and print the path of one of them.
+# Usage: scripts/build-qemu.sh [qemu-system-arm|qemu-system-aarch64]   (default: arm)
 #
 # The build lives in $CACHE/qemu/<qemu version>-<hash of the patches and build options>/,
 # so a changed patch builds anew and a warm run returns at once. Installs what it needs
@@ -14,12 +16,15 @@ QEMU_UPSTREAM=10.0.2
 QEMU_DEB_VERSION=1:10.0.2+ds-2+deb13u1~bpo12+1   # what bookworm-backports installs
 QEMU_ORIG=qemu_${QEMU_UPSTREAM}+ds.orig.tar.xz
 
-# Only arm-softmmu: the patch touches xilinx-zynq-a9 alone.
-configure_opts=(--target-list=arm-softmmu --disable-docs --disable-tools --disable-user --without-default-features
-                --disable-werror --disable-install-blobs)
+want=${1:-qemu-system-arm}
+case $want in qemu-system-arm|qemu-system-aarch64) ;; *) die "usage: $0 [qemu-system-arm|qemu-system-aarch64]";; esac
+# --enable-pixman: xlnx-zcu102 (XLNX_ZYNQMP_ARM) is only built with pixman, which
+# --without-default-features turns off.
+configure_opts=(--target-list=arm-softmmu,aarch64-softmmu --disable-docs --disable-tools --disable-user --without-default-features
+                --enable-pixman --disable-werror --disable-install-blobs)
 key=$( (cat "$REPO"/patches/qemu/*.patch; echo "$QEMU_DEB_VERSION ${configure_opts[*]}") | sha256sum | cut -c1-12)
 dir="$CACHE/qemu/$QEMU_UPSTREAM-$key"
-bin="$dir/build/qemu-system-arm"
+bin="$dir/build/$want"
 if [ -f "$dir/done.stamp" ] && [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 
 mkdir -p "$CACHE/qemu"
@@ -92,13 +97,16 @@ for f in $(sed -n "s/^ *'\(edk2-[a-z0-9_-]*\.fd\)',/\1/p" pc-bios/meson.build); 
 done
 
 mkdir -p "$dir/build"; cd "$dir/build"
-log "configuring (arm-softmmu only)"
+log "configuring (arm-softmmu, aarch64-softmmu)"
 "$dir/src/configure" --python="$venv/bin/python3" "${configure_opts[@]}" > configure.log 2>&1 \
   || { tail -20 configure.log >&2; die "QEMU configure failed (log: $dir/build/configure.log)"; }
-log "building qemu-system-arm (about 3 minutes on 2 cores)"
-ninja -j"$(( $(nproc) + 1 ))" qemu-system-arm > build.log 2>&1 \
+log "building qemu-system-arm and qemu-system-aarch64 (about 6 minutes on 2 cores)"
+ninja -j"$(( $(nproc) + 1 ))" qemu-system-arm qemu-system-aarch64 > build.log 2>&1 \
   || { tail -20 build.log >&2; die "QEMU build failed (log: $dir/build/build.log)"; }
-"$bin" -M help | grep -q xilinx-zynq-a9 || die "the built QEMU has no xilinx-zynq-a9"
+machines=$("$dir/build/qemu-system-arm" -M help; "$dir/build/qemu-system-aarch64" -M help)
+for m in xilinx-zynq-a9 xlnx-zcu102; do
+  echo "$machines" | grep -q "^$m " || die "the built QEMU has no $m machine"
+done
 echo "$(( $(date +%s) - t0 ))" > "$dir/build-seconds"
 touch "$dir/done.stamp"
 log "QEMU built in $(cat "$dir/build-seconds") s"
