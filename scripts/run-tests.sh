@@ -74,7 +74,7 @@ check uapi_layout "$REPO/scripts/check-uapi.sh"
 # Host-side unit tests of the Rust crates (ABI against the C header, argument parsing...):
 # every Rust test counts.
 for crate in lib/rust tools/axidma; do
-  out=$(cd "$REPO/$crate" && CARGO_TARGET_DIR="$CACHE/cargo-host" cargo test --locked 2>&1)
+  out=$(cd "$REPO/$crate" && CARGO_TARGET_DIR="$CARGO_HOST_DIR" cargo test --locked 2>&1)
   rc=$?
   while read -r p f; do
     for i in $(seq 1 "$p"); do pass "cargo:$crate:test$i" >/dev/null; done
