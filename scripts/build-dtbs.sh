@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compile the project's device trees into $CACHE/dtb/: the two emulated boards' DTs (with
+# Compile the project's device trees into $CACHE/dtb/: the emulated boards' DTs (with
 # the kernel source's include paths, as the kernel's dtbs rule does) and the real-board
 # overlays. Prints nothing but errors.
 set -euo pipefail
@@ -13,6 +13,9 @@ cpp_dtc() { # in.dts out.dtb arch-dts-dir
 }
 cpp_dtc "$REPO/dts/zcu102-qemu.dts" "$out/zcu102-qemu.dtb" "$src/arch/arm64/boot/dts/xilinx"
 cpp_dtc "$REPO/dts/zc702-qemu.dts" "$out/zc702-qemu.dtb" "$src/arch/arm/boot/dts/xilinx"
+# For the patched QEMU only (scripts/build-qemu.sh): add the AXI DMA in the PL.
+cpp_dtc "$REPO/dts/zc702-qemu-axidma.dts" "$out/zc702-qemu-axidma.dtb" "$src/arch/arm/boot/dts/xilinx"
+cpp_dtc "$REPO/dts/zcu102-qemu-axidma.dts" "$out/zcu102-qemu-axidma.dtb" "$src/arch/arm64/boot/dts/xilinx"
 for f in "$REPO"/dts/*.dtso; do
   dtc -q -@ -I dts -O dtb -o "$out/$(basename "${f%.dtso}").dtbo" "$f"
 done

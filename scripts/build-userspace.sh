@@ -19,8 +19,8 @@ fi
 rt=$(board_rust_target "$b")
 case $rt in aarch64*) linker=aarch64-linux-gnu-gcc ;; *) linker=arm-linux-gnueabihf-gcc ;; esac
 tvar=CARGO_TARGET_$(echo "$rt" | tr 'a-z-' 'A-Z_')_LINKER
-( cd "$REPO/tools/axidma" && env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$CACHE/cargo-cross" \
+( cd "$REPO/tools/axidma" && env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$CARGO_CROSS_DIR" \
     "$tvar=$linker" RUSTFLAGS="-C target-feature=+crt-static" \
     cargo build --quiet --release --locked -Zbuild-std=std,panic_abort --target "$rt" >&2 )
-cp "$CACHE/cargo-cross/$rt/release/axidma" "$out/axidma"
+cp "$CARGO_CROSS_DIR/$rt/release/axidma" "$out/axidma"
 echo "$out"

@@ -7,6 +7,12 @@ BINDGEN=$CACHE/bindgen/bin/bindgen
 BUSYBOX_DIR=$CACHE/busybox
 LLVM_BIN=/usr/lib/llvm-19/bin
 mkdir -p "$CACHE"
+# Cargo target directories, one per checkout: cargo's fingerprints of path packages do not
+# record where the checkout is, so two checkouts sharing a target directory silently run
+# each other's builds (seen: one checkout's ABI test binary run against another's header).
+CHECKOUT_KEY=$(printf '%s' "$REPO" | sha256sum | cut -c1-12)
+CARGO_HOST_DIR=$CACHE/cargo-host-$CHECKOUT_KEY
+CARGO_CROSS_DIR=$CACHE/cargo-cross-$CHECKOUT_KEY
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

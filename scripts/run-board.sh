@@ -20,12 +20,26 @@ initrd=$("$REPO/scripts/mkinitramfs.sh" "$b" "$ko" "$ubin")
 kimg="$(kernel_out "$b")/$(board_image "$b")"
 dtb="$CACHE/dtb/$b-qemu.dtb"
 
+# Test runs use QEMU built with the project's patches (an AXI DMA in the PL,
+# scripts/build-qemu.sh) and the DTs that describe it; demo, bench and soak keep Debian's
+# QEMU and the plain DTs.
+qemu_arm=qemu-system-arm; qemu_aarch64=qemu-system-aarch64
+if [ "$mode" = test ]; then
+  # AXI_DMA_QEMU_ARM / AXI_DMA_QEMU_AARCH64: other binaries for experiments (e.g. without
+  # a patch).
+  case $b in
+    zc702) qemu_arm=${AXI_DMA_QEMU_ARM:-$("$REPO/scripts/build-qemu.sh" qemu-system-arm)} ;;
+    zcu102) qemu_aarch64=${AXI_DMA_QEMU_AARCH64:-$("$REPO/scripts/build-qemu.sh" qemu-system-aarch64)} ;;
+  esac
+  dtb="$CACHE/dtb/$b-qemu-axidma.dtb"
+fi
+
 case $b in
   zcu102)
-    qemu=(qemu-system-aarch64 -M xlnx-zcu102 -m 2G -serial mon:stdio
+    qemu=("$qemu_aarch64" -M xlnx-zcu102 -m 2G -serial mon:stdio
           -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on") ;;
   zc702)
-    qemu=(qemu-system-arm -M xilinx-zynq-a9 -m 1024 -serial null -serial mon:stdio
+    qemu=("$qemu_arm" -M xilinx-zynq-a9 -m 1024 -serial null -serial mon:stdio
           -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on") ;;
 esac
 log "booting $b ($mode); serial log: $log"

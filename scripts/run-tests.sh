@@ -27,6 +27,8 @@ log "host-side checks"
 for b in $boards; do
   "$REPO/scripts/build-kernel.sh" "$b" || fail "$b:kernel_build"
 done
+# The boards' test runs boot QEMU built with patches/qemu/ (an AXI DMA in the PL).
+"$REPO/scripts/build-qemu.sh" >/dev/null || fail qemu_build "scripts/build-qemu.sh failed"
 check dtbs_build "$REPO/scripts/build-dtbs.sh"
 check dt_binding_schema dt-doc-validate "$REPO/dts/bindings/dma/linux,axi-dma-user.yaml"
 for f in "$CACHE"/dtb/*.dtb "$CACHE"/dtb/*.dtbo; do
@@ -43,6 +45,23 @@ out=$(dt-validate -s "$REPO/dts/bindings" -l axi-dma-user "$bad" 2>&1)
 echo "$out" | grep -q "dma-names' is a required property" && echo "$out" | grep -q bogus \
   && pass dt_validate_rejects_bad_node || fail dt_validate_rejects_bad_node "$out"
 rm -f "$bad"
+# The AXI DMA node of the patched-QEMU DT against the kernel's own xlnx,axi-dma binding (with
+# the two generic DMA schemas it references), and a bad node that binding must reject.
+xsch=$(mktemp -d); kb="$(kernel_src)/Documentation/devicetree/bindings/dma"
+mkdir -p "$xsch/dma/xilinx" && cp "$kb/dma-controller.yaml" "$kb/dma-common.yaml" "$xsch/dma/" \
+  && cp "$kb/xilinx/xlnx,axi-dma.yaml" "$xsch/dma/xilinx/"
+for f in "$CACHE"/dtb/*.dtb; do
+  fdtdump "$f" 2>/dev/null | grep -q 'xlnx,axi-dma-1.00.a' || continue
+  out=$(dt-validate -s "$xsch" -l xlnx,axi-dma "$f" 2>&1)
+  [ -z "$out" ] && pass "dt_validate_xlnx_axi_dma:$(basename "$f")" || fail "dt_validate_xlnx_axi_dma:$(basename "$f")" "$out"
+done
+bad=$(mktemp --suffix=.dtb)
+printf '/dts-v1/;\n/ { #address-cells=<1>; #size-cells=<1>; dma-controller@40400000 { compatible = "xlnx,axi-dma-1.00.a";\n  reg = <0x40400000 0x10000>; #dma-cells = <1>; bogus = <1>; dma-channel-mm2s { compatible = "xlnx,axi-dma-mm2s-channel"; }; }; };\n' \
+  | dtc -q -I dts -O dtb -o "$bad" -
+out=$(dt-validate -s "$xsch" -l xlnx,axi-dma "$bad" 2>&1)
+echo "$out" | grep -q "'xlnx,addrwidth' is a required property" && echo "$out" | grep -q "'xlnx,datawidth' is a required" \
+  && echo "$out" | grep -q bogus && pass dt_validate_xlnx_axi_dma_rejects_bad_node || fail dt_validate_xlnx_axi_dma_rejects_bad_node "$out"
+rm -rf "$bad" "$xsch"
 check rustfmt "$REPO/scripts/fmt-check.sh"
 for b in $boards; do
   # The module builds without a single warning, and clippy (with the kernel's lints) is clean.
@@ -55,7 +74,7 @@ check uapi_layout "$REPO/scripts/check-uapi.sh"
 # Host-side unit tests of the Rust crates (ABI against the C header, argument parsing...):
 # every Rust test counts.
 for crate in lib/rust tools/axidma; do
-  out=$(cd "$REPO/$crate" && CARGO_TARGET_DIR="$CACHE/cargo-host" cargo test --locked 2>&1)
+  out=$(cd "$REPO/$crate" && CARGO_TARGET_DIR="$CARGO_HOST_DIR" cargo test --locked 2>&1)
   rc=$?
   while read -r p f; do
     for i in $(seq 1 "$p"); do pass "cargo:$crate:test$i" >/dev/null; done
