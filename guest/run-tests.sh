@@ -17,6 +17,26 @@ stream_loop_cli() { # DEVICE
   grep -q '^received 1049576 bytes in 17 buffers, [0-9.]* MB/s, [0-9]* overruns, 0 errors' /tmp/rx.out
 }
 
+# Unbind client node $1 (misc device $2) while `axi_dma_test $3` holds a file of it open,
+# with transfers in flight and buffers mapped, until told to go on: results $4 (the device
+# went away) and $5 (the program's checks after the unbind passed).
+unbind_while_held() {
+  rm -f /tmp/go; mkfifo /tmp/go
+  exec 4<>/tmp/go
+  axi_dma_test -d "$2" "$3" </tmp/go >/tmp/hold.out 2>&1 &
+  hpid=$!
+  i=0; while ! grep -q holding /tmp/hold.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  if echo "$1" > $drv/unbind; then
+    [ ! -e "$2" ] && result "$4" PASS || result "$4" FAIL "$2 still there"
+  else
+    result "$4" FAIL "unbind write failed"
+  fi
+  echo go >&4
+  wait $hpid
+  if grep -q "^ok $3" /tmp/hold.out; then result "$5" PASS; else result "$5" FAIL "$(tail -2 /tmp/hold.out | tr '\n' ' ')"; fi
+  exec 4>&-
+}
+
 cma0=$(cma_free)
 dma_err0=$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null || echo missing)
 echo "# CmaFree at start: ${cma0} kB"
@@ -110,20 +130,7 @@ cat "$ast"
 # rx: the timeouts of rx_timeout and of the long packet; tx: the stalled send.
 check axi_stats sh -c "awk '\$1 == \"rx\" && \$2 > 200 && \$5 >= 2 && \$6 >= 1 {r=1} \$1 == \"tx\" && \$2 > 200 && \$5 >= 1 {t=1} END {exit !(r && t)}' $ast"
 # Unbind while receives wait in flight and buffers are mapped; rebind; data flows again.
-rm -f /tmp/go; mkfifo /tmp/go
-exec 4<>/tmp/go
-axi_dma_test -d "$axidev" axi_hold </tmp/go >/tmp/hold.out 2>&1 &
-hpid=$!
-i=0; while ! grep -q holding /tmp/hold.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-if echo dma-user-axi > $drv/unbind; then
-  [ ! -e "$axidev" ] && result axi_unbind_removes_device PASS || result axi_unbind_removes_device FAIL "$axidev still there"
-else
-  result axi_unbind_removes_device FAIL "unbind write failed"
-fi
-echo go >&4
-wait $hpid
-if grep -q "^ok axi_hold" /tmp/hold.out; then result axi_unbind_while_busy PASS; else result axi_unbind_while_busy FAIL "$(tail -2 /tmp/hold.out | tr '\n' ' ')"; fi
-exec 4>&-
+unbind_while_held dma-user-axi "$axidev" axi_hold axi_unbind_removes_device axi_unbind_while_busy
 echo dma-user-axi > $drv/bind
 axidev=/dev/$(ls /sys/bus/platform/devices/dma-user-axi/misc/ 2>/dev/null | head -1)
 PREFIX="axi-rebound:" run_ctests -d "$axidev" -c tx loop_sizes
@@ -157,20 +164,7 @@ PREFIX="abuse-loop:" CTEST=axi_dma_abuse run_ctests -d "$loopdev" -s "$seed" -n 
 PREFIX="abuse-axi:" CTEST=axi_dma_abuse run_ctests -d "$axidev" -s "$seed" -n 5000 -t 60 fuzz
 
 # Unbind while a file is open, transfers were in flight and buffers are mapped.
-rm -f /tmp/go; mkfifo /tmp/go
-exec 4<>/tmp/go
-axi_dma_test hold </tmp/go >/tmp/hold.out 2>&1 &
-hpid=$!
-i=0; while ! grep -q holding /tmp/hold.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-if echo "$dev" > $drv/unbind; then
-  [ ! -e /dev/axi-dma0 ] && result unbind_removes_device PASS || result unbind_removes_device FAIL "/dev/axi-dma0 still there"
-else
-  result unbind_removes_device FAIL "unbind write failed"
-fi
-echo go >&4
-wait $hpid
-if grep -q "^ok hold" /tmp/hold.out; then result unbind_with_open_file PASS; else result unbind_with_open_file FAIL "$(tail -2 /tmp/hold.out | tr '\n' ' ')"; fi
-exec 4>&-
+unbind_while_held "$dev" /dev/axi-dma0 hold unbind_removes_device unbind_with_open_file
 check rebind sh -c "echo $dev > $drv/bind && test -c /dev/axi-dma0"
 run_ctests memcpy_within
 
