@@ -2,28 +2,23 @@
 /*
  * One-line wrappers for the static-inline dmaengine, DMA-mapping, wait-queue and mm
  * helpers that Linux 7.2's Rust `kernel` crate cannot reach (its bindings do not include
- * <linux/dmaengine.h>). No policy lives here: every decision is made in the Rust code,
- * which declares these functions in `dma_chan.rs` and `mmap.rs`.
+ * <linux/dmaengine.h>, and the others are macros or inline functions).
+ *
+ * No policy lives here: no flag, no direction, no default and no clamp is chosen in C.
+ * Every decision is made by the Rust code, which declares these functions in `ffi.rs`
+ * (the prototypes below are the single C-side list, and `ffi.rs` mirrors it).
  */
+#include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmaengine.h>
 #include <linux/iommu.h>
-#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/wait.h>
 
 #include "axi_dma_shim.h"
-
-
-
-
-static void axi_dma_shim_callback(void *param, const struct dmaengine_result *r)
-{
-	axi_dma_rust_xfer_done(param, r ? r->result : DMA_TRANS_NOERROR, r ? r->residue : 0);
-}
 
 /* --- channels --- */
 struct dma_chan *axi_dma_shim_request_chan(struct device *dev, const char *name)
@@ -33,23 +28,18 @@ struct device *axi_dma_shim_dma_device(struct dma_chan *chan) { return dmaengine
 const char *axi_dma_shim_chan_name(struct dma_chan *chan) { return dma_chan_name(chan); }
 bool axi_dma_shim_can_memcpy(struct dma_chan *chan) { return dma_has_cap(DMA_MEMCPY, chan->device->cap_mask); }
 bool axi_dma_shim_can_slave(struct dma_chan *chan) { return dma_has_cap(DMA_SLAVE, chan->device->cap_mask); }
-u32 axi_dma_shim_copy_align(struct dma_chan *chan) { return 1U << chan->device->copy_align; }
+bool axi_dma_shim_has_synchronize(struct dma_chan *chan) { return chan->device->device_synchronize != NULL; }
+u32 axi_dma_shim_copy_align_log2(struct dma_chan *chan) { return chan->device->copy_align; }
 u32 axi_dma_shim_max_seg_size(struct dma_chan *chan) { return dma_get_max_seg_size(chan->device->dev); }
-
-/* Directions the provider reports (bit 0 mem-to-mem, 1 mem-to-dev, 2 dev-to-mem) or -errno. */
-int axi_dma_shim_directions(struct dma_chan *chan, u32 *dirs, u32 *residue_gran)
+int axi_dma_shim_slave_caps(struct dma_chan *chan, u32 *dirs, u32 *residue_gran)
 {
 	struct dma_slave_caps caps;
 	int ret = dma_get_slave_caps(chan, &caps);
 
-	if (ret)
-		return ret;
-	*dirs = caps.directions;
-	*residue_gran = caps.residue_granularity;
-	return 0;
+	*dirs = ret ? 0 : caps.directions;
+	*residue_gran = ret ? 0 : caps.residue_granularity;
+	return ret;
 }
-
-/* A fixed device address for slave transfers (AXI DMA ignores it; PL330 needs it). */
 int axi_dma_shim_slave_config(struct dma_chan *chan, u32 dir, u64 dev_addr, u32 width, u32 burst)
 {
 	struct dma_slave_config cfg = {
@@ -61,18 +51,14 @@ int axi_dma_shim_slave_config(struct dma_chan *chan, u32 dir, u64 dev_addr, u32 
 }
 
 /* --- descriptors --- */
-struct dma_async_tx_descriptor *axi_dma_shim_prep_memcpy(struct dma_chan *chan, u64 dst, u64 src, size_t len)
-{ return dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT | DMA_CTRL_ACK); }
-struct dma_async_tx_descriptor *axi_dma_shim_prep_slave(struct dma_chan *chan, u64 buf, size_t len, u32 dir)
-{ return dmaengine_prep_slave_single(chan, buf, len, dir, DMA_PREP_INTERRUPT | DMA_CTRL_ACK); }
-
-/* Attach the completion callback and submit; returns the cookie (negative on error). */
-s32 axi_dma_shim_submit(struct dma_async_tx_descriptor *tx, void *param)
-{
-	tx->callback_result = axi_dma_shim_callback;
-	tx->callback_param = param;
-	return dmaengine_submit(tx);
-}
+struct dma_async_tx_descriptor *axi_dma_shim_prep_memcpy(struct dma_chan *chan, u64 dst, u64 src, size_t len, unsigned long flags)
+{ return dmaengine_prep_dma_memcpy(chan, dst, src, len, flags); }
+struct dma_async_tx_descriptor *axi_dma_shim_prep_slave(struct dma_chan *chan, u64 buf, size_t len, u32 dir, unsigned long flags)
+{ return dmaengine_prep_slave_single(chan, buf, len, dir, flags); }
+s32 axi_dma_shim_submit(struct dma_async_tx_descriptor *tx, dma_async_tx_callback_result cb, void *param)
+{ tx->callback_result = cb; tx->callback_param = param; return dmaengine_submit(tx); }
+u32 axi_dma_shim_result_code(const struct dmaengine_result *r) { return r->result; }
+u32 axi_dma_shim_result_residue(const struct dmaengine_result *r) { return r->residue; }
 void axi_dma_shim_issue_pending(struct dma_chan *chan) { dma_async_issue_pending(chan); }
 int axi_dma_shim_terminate_sync(struct dma_chan *chan) { return dmaengine_terminate_sync(chan); }
 u32 axi_dma_shim_tx_status(struct dma_chan *chan, s32 cookie, u32 *residue)
@@ -84,42 +70,42 @@ u32 axi_dma_shim_tx_status(struct dma_chan *chan, s32 cookie, u32 *residue)
 	return s;
 }
 
-/* --- waiting (the wait_event family are macros) --- */
+/* --- device links --- */
+bool axi_dma_shim_link_consumer(struct device *consumer, struct device *supplier, u32 flags)
+{ return device_link_add(consumer, supplier, flags) != NULL; }
+
+/* --- waiting (the wait_event family are macros): 0 timed out, >0 jiffies left, <0 signal --- */
 size_t axi_dma_shim_waitqueue_size(void) { return sizeof(struct wait_queue_head); }
 void axi_dma_shim_init_waitqueue(struct wait_queue_head *wq) { init_waitqueue_head(wq); }
 void axi_dma_shim_wake_up_all(struct wait_queue_head *wq) { wake_up_all(wq); }
-/* Sleep until *word != val; >0 jiffies left, 0 timed out, -ERESTARTSYS on a signal. */
-long axi_dma_shim_wait_ne(struct wait_queue_head *wq, const u32 *word, u32 val, u32 ms)
-{ return wait_event_interruptible_timeout(*wq, READ_ONCE(*word) != val, msecs_to_jiffies(ms) ?: 1); }
-/* Uninterruptible variant for release paths (a dying task must still drain). */
-long axi_dma_shim_wait_ne_killable(struct wait_queue_head *wq, const u32 *word, u32 val, u32 ms)
-{ return wait_event_timeout(*wq, READ_ONCE(*word) != val, msecs_to_jiffies(ms) ?: 1); }
+long axi_dma_shim_wait_interruptible(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies)
+{ return wait_event_interruptible_timeout(*wq, (READ_ONCE(*word) == val) == eq, jiffies); }
+long axi_dma_shim_wait_killable(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies)
+{ return wait_event_killable_timeout(*wq, (READ_ONCE(*word) == val) == eq, jiffies); }
+long axi_dma_shim_wait_uninterruptible(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies)
+{ return wait_event_timeout(*wq, (READ_ONCE(*word) == val) == eq, jiffies); }
 void axi_dma_shim_poll_wait(struct file *f, struct wait_queue_head *wq, poll_table *pt) { poll_wait(f, wq, pt); }
 
 /* --- mmap --- */
 u64 axi_dma_shim_dma_to_pfn(struct device *dev, u64 dma) { return PHYS_PFN(dma_to_phys(dev, dma)); }
 bool axi_dma_shim_dev_is_coherent(struct device *dev) { return dev_is_dma_coherent(dev); }
 bool axi_dma_shim_iommu_mapped(struct device *dev) { return device_iommu_mapped(dev); }
-/* The memory type of the kernel's own coherent mapping of a non-coherent device. */
 void axi_dma_shim_vma_set_dmacoherent(struct vm_area_struct *vma) { vma->vm_page_prot = pgprot_dmacoherent(vma->vm_page_prot); }
-unsigned long axi_dma_shim_vma_pgoff(struct vm_area_struct *vma) { return vma->vm_pgoff; }
 void *axi_dma_shim_vma_private(struct vm_area_struct *vma) { return vma->vm_private_data; }
 void axi_dma_shim_vma_set_ops(struct vm_area_struct *vma, const struct vm_operations_struct *ops, void *priv)
 { vma->vm_ops = ops; vma->vm_private_data = priv; }
 int axi_dma_shim_remap(struct vm_area_struct *vma, u64 pfn, unsigned long size)
 { return remap_pfn_range(vma, vma->vm_start, pfn, size, vma->vm_page_prot); }
+struct address_space *axi_dma_shim_file_mapping(struct file *f) { return f->f_mapping; }
+void axi_dma_shim_unmap_mapping(struct address_space *m) { unmap_mapping_range(m, 0, 0, 1); }
 
-/* --- cached (non-coherent) buffers --- */
-void *axi_dma_shim_alloc_noncoherent(struct device *dev, size_t size, u64 *handle, u32 dir)
+/* --- cached (non-coherent) memory --- */
+void *axi_dma_shim_alloc_noncoherent(struct device *dev, size_t size, u64 *handle, u32 dir, gfp_t gfp)
 {
 	dma_addr_t h;
-	void *p = dma_alloc_noncoherent(dev, size, &h, dir, GFP_KERNEL | __GFP_NOWARN);
+	void *p = dma_alloc_noncoherent(dev, size, &h, dir, gfp);
 
-	if (p) {
-		memset(p, 0, size);
-		dma_sync_single_for_device(dev, h, size, dir); /* the zeroes reach memory */
-		*handle = h;
-	}
+	*handle = h;
 	return p;
 }
 void axi_dma_shim_free_noncoherent(struct device *dev, size_t size, void *vaddr, u64 handle, u32 dir)

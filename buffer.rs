@@ -1,46 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! DMA buffers: coherent memory allocated on the device that performs the DMA.
+//! DMA buffers, allocated on the device that performs the DMA, and their revocation.
 //!
-//! A [`Buffer`] is reference counted. The file that allocated it holds one reference until
-//! user space frees it (or closes the file); every transfer using it and every user-space
-//! mapping holds another. The memory is therefore released only when no mapping and no
-//! transfer uses it any more, whatever order user space does things in.
+//! A [`Buffer`] is reference counted: the file's buffer table holds one reference until user
+//! space frees it, and so do every transfer using it (through its channel's in-flight list
+//! or quarantine, see `chan.rs`) and every user mapping (the VMA). The memory is released
+//! when the last of them goes, whatever order user space does things in, or earlier when
+//! the device is unbound: then [`Registry::revoke_all`] takes the memory out of every
+//! buffer, zaps every user mapping of the device's files (later accesses fault with
+//! `SIGBUS`) and frees it while the provider is still bound (the client is a device-link
+//! consumer of its providers, so it is always unbound first).
+//!
+//! Lock order: `mmap_lock` -> [`Registry`] -> `Buffer::mem` -> the mm's `i_mmap_rwsem` and
+//! page-table locks.
 
 use kernel::{
-    alloc::flags::__GFP_NOWARN,
-    device::{
-        Bound,
-        Device, //
+    device::Device,
+    dma::{
+        Coherent,
+        DataDirection, //
     },
-    dma::Coherent,
     page::PAGE_SIZE,
     prelude::*,
     sync::{
         aref::ARef,
-        atomic::{
-            Atomic,
-            Relaxed, //
-        },
+        atomic::Relaxed,
         Arc,
+        Mutex,
+        MutexGuard, //
     },
 };
 
-use crate::dma_chan::{
-    raw_device,
-    DataDir,
-    NonCoherent, //
+use crate::{
+    dma_mem::{
+        self,
+        NonCoherent, //
+    },
+    ffi,
+    stats::{
+        LIVE_BUFFERS,
+        LIVE_BYTES, //
+    },
 };
 
-/// Buffers alive in the whole module, and their bytes: the module's own accounting, which
-/// must be back to zero whenever no file is open (checked at every unbind).
-pub(crate) static LIVE_BUFFERS: Atomic<u32> = Atomic::new(0);
-/// See [`LIVE_BUFFERS`].
-pub(crate) static LIVE_BYTES: Atomic<u64> = Atomic::new(0);
-
-/// One coherent DMA buffer.
 /// The memory behind a buffer.
-enum Mem {
+pub(crate) enum Mem {
     /// `dma_alloc_coherent()`: no hand-over needed (uncached where the device is not
     /// cache-coherent).
     Coherent(Coherent<[u8]>),
@@ -48,122 +52,135 @@ enum Mem {
     Cached(NonCoherent),
 }
 
+/// The memory of a buffer and whether it was revoked (the device was unbound).
+pub(crate) struct MemSlot {
+    mem: Option<Mem>,
+    revoked: bool,
+}
+
+/// One DMA buffer.
+///
+/// # Invariants
+///
+/// While `mem` holds memory, `dma_handle..dma_handle + alloc_size` is its DMA range on
+/// `dev`. The buffer is listed in `registry` from construction until the start of `drop`.
+#[pin_data(PinnedDrop)]
 pub(crate) struct Buffer {
-    mem: Mem,
+    #[pin]
+    mem: Mutex<MemSlot>,
+    dma_handle: u64,
     /// The device the memory was allocated on (the channel's provider).
     dev: ARef<Device>,
     /// The size user space asked for.
     pub(crate) size: u64,
     /// The size rounded up to whole pages: what was allocated and what may be mapped.
     pub(crate) alloc_size: u64,
-    /// Whether user mappings may be cacheable: a cache-coherent provider
-    /// (`dma-coherent`), or a cached buffer (whose owner syncs explicitly).
-    pub(crate) coherent: bool,
+    /// For cached buffers, the direction the device may use it in.
+    cached: Option<DataDirection>,
+    registry: Arc<Registry>,
 }
 
 impl Buffer {
-    /// Allocates `size` zeroed bytes (rounded up to whole pages) for DMA by `dev`:
-    /// coherent memory, or cacheable memory for DMA in direction `cached`.
+    /// Allocates `size` zeroed bytes (rounded up to whole pages) for DMA by `dev` (a
+    /// channel's provider): coherent memory, or cacheable memory the device uses in
+    /// direction `cached`. `ENODEV` once `registry` was revoked (the client was unbound).
     pub(crate) fn alloc(
-        dev: &Device<Bound>,
+        dev: &Device,
         size: u64,
-        cached: Option<DataDir>,
+        cached: Option<DataDirection>,
+        registry: &Arc<Registry>,
     ) -> Result<Arc<Self>> {
-        let alloc_size =
-            size.checked_add(PAGE_SIZE as u64 - 1).ok_or(EOVERFLOW)? & !(PAGE_SIZE as u64 - 1);
+        let page = PAGE_SIZE as u64;
+        let alloc_size = size.checked_add(page - 1).ok_or(EOVERFLOW)? & !(page - 1);
         let len = usize::try_from(alloc_size).map_err(|_| EOVERFLOW)?;
-        // Zeroed: user space must never see stale kernel data. Running out of DMA memory
-        // is an ordinary answer to a user request (ENOMEM), not something to warn about
-        // (without __GFP_NOWARN a too-large request even trips a WARN in the page
-        // allocator).
+        // The registry's lock is held across the allocation: unbind (`revoke_all`) waits
+        // for it, so the provider stays bound meanwhile.
+        let mut reg = registry.inner.lock();
+        if reg.revoked {
+            return Err(ENODEV);
+        }
+        // Room for the entry first: once the buffer exists, listing it cannot fail (its
+        // `drop` would take the lock we hold).
+        reg.buffers.reserve(1, GFP_KERNEL)?;
+        // SAFETY: The registry is not revoked and we hold its lock: the client device is
+        // bound (its unbind revokes the registry under this lock before it completes), and
+        // so is every provider it holds channels of, because the client is a device-link
+        // consumer of each of them (`device.rs`) and is therefore unbound first.
+        let bound = unsafe { dev.as_bound() };
+        // Zeroed: user space must never see stale kernel data. Running out of DMA memory is
+        // an ordinary answer to a user request (ENOMEM), not something to warn about.
+        let gfp = GFP_KERNEL | kernel::alloc::flags::__GFP_NOWARN;
         let mem = match cached {
-            None => Mem::Coherent(
-                Coherent::<u8>::zeroed_slice(dev, len, GFP_KERNEL | __GFP_NOWARN)
-                    .map_err(|_| ENOMEM)?,
-            ),
-            // Zeroed (and written back) by the shim as well.
-            Some(dir) => Mem::Cached(NonCoherent::alloc(dev, len, dir)?),
+            None => {
+                Mem::Coherent(Coherent::<u8>::zeroed_slice(bound, len, gfp).map_err(|_| ENOMEM)?)
+            }
+            Some(dir) => Mem::Cached(NonCoherent::alloc_zeroed(bound, len, dir)?),
         };
-        let coherent = cached.is_some() || crate::mmap::dev_is_coherent(dev);
-        LIVE_BUFFERS.add(1, Relaxed);
-        LIVE_BYTES.add(alloc_size, Relaxed);
-        // From here on `Drop` undoes the accounting, also if the `Arc` allocation fails.
-        Ok(Arc::new(
-            Self {
-                mem,
+        // CAST: `dma_addr_t` is at most 64 bits.
+        #[allow(
+            clippy::useless_conversion,
+            reason = "dma_addr_t is u32 on arm without LPAE"
+        )]
+        let dma_handle = match &mem {
+            Mem::Coherent(c) => u64::from(c.dma_handle()),
+            Mem::Cached(n) => n.dma_handle(),
+        };
+        let buf = Arc::pin_init(
+            try_pin_init!(Self {
+                mem <- kernel::new_mutex!(MemSlot { mem: Some(mem), revoked: false }, "Buffer::mem"),
+                dma_handle,
                 dev: dev.into(),
                 size,
                 alloc_size,
-                coherent,
-            },
+                cached,
+                registry: registry.clone(),
+            }),
             GFP_KERNEL,
-        )?)
+        )?;
+        LIVE_BUFFERS.add(1, Relaxed);
+        LIVE_BYTES.add(alloc_size, Relaxed);
+        // INVARIANT: listed from here on (room was reserved above); `drop` unlists it.
+        if let Err(kernel::alloc::kvec::PushError(_)) =
+            reg.buffers.push_within_capacity(BufPtr(Arc::as_ptr(&buf)))
+        {
+            // Cannot happen (reserved); unlisted, it must not outlive a revocation.
+            drop(reg);
+            return Err(ENOMEM);
+        }
+        Ok(buf)
     }
 
-    /// The bus address of byte `off`.
-    #[allow(
-        clippy::useless_conversion,
-        reason = "dma_addr_t is u32 on 32-bit arm without LPAE"
-    )]
+    /// The DMA address of byte `off` (the caller checked the range).
     pub(crate) fn dma_addr(&self, off: u64) -> u64 {
-        self.dma_handle() + off
+        self.dma_handle + off
     }
 
-    /// The DMA address of the start of the buffer.
-    #[allow(
-        clippy::useless_conversion,
-        reason = "dma_addr_t is u32 on 32-bit arm without LPAE"
-    )]
-    pub(crate) fn dma_handle(&self) -> u64 {
-        match &self.mem {
-            Mem::Coherent(c) => c.dma_handle().into(),
-            Mem::Cached(n) => n.dma_handle(),
-        }
-    }
-
-    /// The kernel virtual address of a coherent buffer (for `dma_mmap_attrs`).
-    pub(crate) fn coherent_cpu_addr(&self) -> Option<*mut u8> {
-        match &self.mem {
-            Mem::Coherent(c) => Some(c.as_mut_ptr().cast()),
-            Mem::Cached(_) => None,
-        }
-    }
-
-    /// For a cached buffer: its direction and the PFN of its first page.
-    pub(crate) fn cached(&self) -> Option<(DataDir, u64)> {
-        match &self.mem {
-            Mem::Coherent(_) => None,
-            Mem::Cached(n) => Some((n.dir(), n.pfn())),
-        }
+    /// Whether the memory was allocated on `dev`: only that device may be handed its DMA
+    /// addresses (another provider may sit behind an IOMMU, other `dma-ranges` or a
+    /// narrower mask).
+    pub(crate) fn is_on<Ctx: kernel::device::DeviceContext>(&self, dev: &Device<Ctx>) -> bool {
+        ffi::raw_device(&*self.dev) == ffi::raw_device(dev)
     }
 
     /// Whether the device may read this buffer (`false` for cached FROM_DEVICE buffers).
     pub(crate) fn device_may_read(&self) -> bool {
-        !matches!(self.cached(), Some((DataDir::FromDevice, _)))
+        self.cached != Some(DataDirection::FromDevice)
     }
 
     /// Whether the device may write this buffer (`false` for cached TO_DEVICE buffers).
     pub(crate) fn device_may_write(&self) -> bool {
-        !matches!(self.cached(), Some((DataDir::ToDevice, _)))
+        self.cached != Some(DataDirection::ToDevice)
     }
 
-    /// Hands `[off, off + len)` over to the CPU (`for_cpu`) or to the device. A no-op for
-    /// coherent buffers. The caller checked the range.
-    pub(crate) fn sync(&self, off: u64, len: u64, for_cpu: bool) -> Result {
-        if let Mem::Cached(n) = &self.mem {
-            let len = usize::try_from(len).map_err(|_| EOVERFLOW)?;
-            if for_cpu {
-                n.sync_for_cpu(off, len);
-            } else {
-                n.sync_for_device(off, len);
-            }
-        }
-        Ok(())
+    /// Whether user mappings may be cacheable: a cache-coherent provider, or a cached
+    /// buffer (whose owner syncs explicitly).
+    pub(crate) fn cacheable_mapping(&self) -> bool {
+        self.cached.is_some() || dma_mem::dev_is_coherent(&*self.dev)
     }
 
-    /// The raw device the buffer belongs to.
-    pub(crate) fn raw_dev(&self) -> *mut kernel::bindings::device {
-        raw_device(&*self.dev)
+    /// The device the memory belongs to.
+    pub(crate) fn device(&self) -> &Device {
+        &self.dev
     }
 
     /// Checks that `[off, off + len)` lies inside the buffer; returns the end.
@@ -174,12 +191,200 @@ impl Buffer {
         }
         Ok(end)
     }
+
+    /// Hands `[off, off + len)` over to the CPU (`for_cpu`) or to the device. A no-op for
+    /// coherent buffers; `ENODEV` once revoked.
+    pub(crate) fn sync(&self, off: u64, len: u64, for_cpu: bool) -> Result {
+        self.check_range(off, len)?;
+        let slot = self.mem.lock();
+        if slot.revoked {
+            return Err(ENODEV);
+        }
+        match slot.mem.as_ref() {
+            None => Err(ENODEV),
+            Some(Mem::Coherent(_)) => Ok(()),
+            Some(Mem::Cached(n)) => {
+                let off = usize::try_from(off).map_err(|_| EOVERFLOW)?;
+                let len = usize::try_from(len).map_err(|_| EOVERFLOW)?;
+                if for_cpu {
+                    n.sync_for_cpu(off, len)
+                } else {
+                    n.sync_for_device(off, len)
+                }
+            }
+        }
+    }
+
+    /// Locks the memory for mapping it (`ENODEV` once revoked). Holding the guard keeps a
+    /// concurrent revocation waiting until the new mapping is in place, so that its zap
+    /// covers it.
+    pub(crate) fn lock_mem(&self) -> Result<MemGuard<'_>> {
+        let g = self.mem.lock();
+        if g.revoked || g.mem.is_none() {
+            return Err(ENODEV);
+        }
+        Ok(MemGuard(g))
+    }
 }
 
-impl Drop for Buffer {
+/// The locked, unrevoked memory of a buffer.
+pub(crate) struct MemGuard<'a>(MutexGuard<'a, MemSlot>);
+
+impl MemGuard<'_> {
+    /// The memory (present: checked by [`Buffer::lock_mem`]).
+    pub(crate) fn mem(&self) -> Option<&Mem> {
+        self.0.mem.as_ref()
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Buffer {
+    fn drop(self: Pin<&mut Self>) {
+        self.registry.remove(&self);
+        let had = self.mem.lock().mem.is_some();
+        if had {
+            LIVE_BUFFERS.fetch_sub(1, Relaxed);
+            LIVE_BYTES.fetch_sub(self.alloc_size, Relaxed);
+        }
+        // `mem` is freed after this, with `dma_free_coherent()`/`dma_free_noncoherent()`.
+    }
+}
+
+/// A listed buffer (see [`Registry`]).
+struct BufPtr(*const Buffer);
+/// A listed open file's `struct address_space` (see [`Registry`]).
+struct MapPtr(*mut ffi::AddressSpace);
+
+// SAFETY: The pointers are only dereferenced under the registry's lock, where the objects
+// they point to are alive (see `Registry`'s invariants); the objects are `Sync`.
+unsafe impl Send for BufPtr {}
+// SAFETY: As above; `unmap_mapping_range()` may be called from any thread.
+unsafe impl Send for MapPtr {}
+
+/// The fields of a [`Registry`] protected by its lock.
+struct RegistryInner {
+    buffers: KVec<BufPtr>,
+    mappings: KVec<MapPtr>,
+    revoked: bool,
+}
+
+/// The live buffers and the open files' address spaces of one bound device: what
+/// [`revoke_all`](Self::revoke_all) must reach at unbind.
+///
+/// # Invariants
+///
+/// Every listed buffer pointer refers to a [`Buffer`] whose `drop` has not passed its call
+/// to `remove` (which takes the lock), so under the lock it is fully alive. Every listed
+/// mapping belongs to a file that is open until its [`FileRegistration`] is dropped (which
+/// takes the lock).
+#[pin_data]
+pub(crate) struct Registry {
+    #[pin]
+    inner: Mutex<RegistryInner>,
+}
+
+impl Registry {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Self {
+                inner <- kernel::new_mutex!(
+                    RegistryInner {
+                        buffers: KVec::new(),
+                        mappings: KVec::new(),
+                        revoked: false,
+                    },
+                    "Registry::inner"
+                ),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    fn remove(&self, buf: &Buffer) {
+        let mut g = self.inner.lock();
+        let p: *const Buffer = buf;
+        if let Some(i) = g.buffers.iter().position(|b| b.0 == p) {
+            let _ = g.buffers.remove(i);
+        }
+    }
+
+    /// Lists an open file's address space for [`revoke_all`](Self::revoke_all).
+    ///
+    /// # Safety
+    ///
+    /// `mapping` must be the `f_mapping` of a file that stays open until the returned
+    /// registration is dropped.
+    pub(crate) unsafe fn register_file(
+        self: &Arc<Self>,
+        mapping: *mut ffi::AddressSpace,
+    ) -> Result<FileRegistration> {
+        let mut g = self.inner.lock();
+        if g.revoked {
+            return Err(ENODEV);
+        }
+        g.mappings.push(MapPtr(mapping), GFP_KERNEL)?;
+        Ok(FileRegistration {
+            registry: self.clone(),
+            mapping,
+        })
+    }
+
+    /// Revokes every buffer of the device: no new buffer or mapping can be made, the memory
+    /// is taken out of every buffer, every user mapping of the device's open files is zapped,
+    /// and then the memory is freed. The caller has stopped all DMA (every channel released).
+    /// Returns how many buffers were revoked.
+    pub(crate) fn revoke_all(&self) -> usize {
+        let g = {
+            let mut g = self.inner.lock();
+            g.revoked = true;
+            g
+        };
+        // 1. No new mapping or sync: an `mmap` still setting one up holds the buffer's
+        //    lock, so once we got it, its mapping is in place for the zap below.
+        for b in g.buffers.iter() {
+            // SAFETY: Listed, so alive under the lock (type invariant).
+            unsafe { &*b.0 }.mem.lock().revoked = true;
+        }
+        // 2. No user mapping left.
+        for m in g.mappings.iter() {
+            // SAFETY: Listed, so the file is open and its address space alive (type
+            // invariant). Zaps every PTE of every VMA mapping the file (including copies
+            // made by fork); later accesses fault (no fault handler maps anything again).
+            unsafe { ffi::axi_dma_shim_unmap_mapping(m.0) };
+        }
+        // 3. Free the memory, while the provider is still bound.
+        let mut n = 0;
+        for b in g.buffers.iter() {
+            // SAFETY: As in 1.
+            let buf = unsafe { &*b.0 };
+            let mem = buf.mem.lock().mem.take();
+            if mem.is_some() {
+                n += 1;
+                LIVE_BUFFERS.fetch_sub(1, Relaxed);
+                LIVE_BYTES.fetch_sub(buf.alloc_size, Relaxed);
+            }
+            drop(mem);
+        }
+        n
+    }
+}
+
+/// An open file listed in a [`Registry`], unlisted on drop.
+pub(crate) struct FileRegistration {
+    registry: Arc<Registry>,
+    mapping: *mut ffi::AddressSpace,
+}
+
+// SAFETY: Only compared and removed under the registry's lock.
+unsafe impl Send for FileRegistration {}
+// SAFETY: No `&self` method.
+unsafe impl Sync for FileRegistration {}
+
+impl Drop for FileRegistration {
     fn drop(&mut self) {
-        LIVE_BUFFERS.fetch_sub(1, Relaxed);
-        LIVE_BYTES.fetch_sub(self.alloc_size, Relaxed);
-        // `mem` is freed after this, with `dma_free_coherent`.
+        let mut g = self.registry.inner.lock();
+        if let Some(i) = g.mappings.iter().position(|m| m.0 == self.mapping) {
+            let _ = g.mappings.remove(i);
+        }
     }
 }

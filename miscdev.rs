@@ -7,7 +7,7 @@
 //! a live mapping would unload code that the file still points to), and it has no `poll`.
 //! This module therefore registers a `struct miscdevice` with a static `file_operations`
 //! table of its own, whose `owner` pins the module while any file is open, and forwards
-//! each operation to safe code in `ioctl.rs` and `mmap.rs`.
+//! each operation to `file.rs` (through `ioctl.rs` for ioctls) and `mmap.rs`.
 
 use kernel::{
     bindings,
@@ -25,10 +25,14 @@ use kernel::{
 };
 
 use crate::{
-    dma_chan::raw_device,
-    ioctl::OpenFile,
-    mmap,
-    Shared, //
+    device::Shared,
+    ffi::{
+        self,
+        raw_device, //
+    },
+    file::OpenFile,
+    ioctl,
+    mmap, //
 };
 
 /// A registered misc device whose files act on `shared`.
@@ -136,7 +140,11 @@ unsafe extern "C" fn fop_open(_inode: *mut bindings::inode, file: *mut bindings:
     let reg = unsafe {
         &*kernel::container_of!(misc.cast::<Opaque<bindings::miscdevice>>(), MiscReg, raw)
     };
-    match OpenFile::new(reg.shared.clone()) {
+    // SAFETY: `file` is being opened.
+    let mapping = unsafe { ffi::axi_dma_shim_file_mapping(file) };
+    // SAFETY: `mapping` is the file's; the state is dropped in `fop_release`, while the file
+    // is still open.
+    match unsafe { OpenFile::new(reg.shared.clone(), mapping) } {
         Ok(state) => {
             // SAFETY: `file` is being opened; we own its private data from now on.
             unsafe { (*file).private_data = Arc::into_raw(state).cast_mut().cast::<c_void>() };
@@ -166,9 +174,11 @@ unsafe extern "C" fn fop_release(_inode: *mut bindings::inode, file: *mut bindin
 unsafe extern "C" fn fop_ioctl(file: *mut bindings::file, cmd: c_uint, arg: c_ulong) -> c_long {
     // SAFETY: An ioctl runs between open and release.
     let state = unsafe { file_state(file) };
-    match state.ioctl(cmd, arg) {
+    // `c_ulong` is `usize` in the kernel's FFI types.
+    match ioctl::dispatch(state, cmd, arg) {
+        // CAST: our ioctls return 0 on success.
         Ok(v) => v as c_long,
-        Err(e) => e.to_errno() as c_long,
+        Err(e) => c_long::try_from(e.to_errno()).unwrap_or(c_long::MIN),
     }
 }
 

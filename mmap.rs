@@ -7,14 +7,16 @@
 //! own coherent mapping for that device, as `dma_pgprot()` chooses it: unchanged (cacheable)
 //! for a `dma-coherent` device, `pgprot_dmacoherent()` (non-cacheable / write-combine)
 //! otherwise. When the device sits behind an IOMMU the DMA address is an IOVA, not a
-//! physical address: then `dma_mmap_attrs()` maps the right pages instead.
+//! physical address: then `dma_mmap_attrs()` maps the right pages instead. Cached buffers
+//! are cacheable memory of the kernel's linear map, mapped with their own PFNs.
 //!
 //! Every mapping holds a reference to its [`Buffer`] (taken here, copied in `vm_ops->open`
-//! on fork or split, dropped in `vm_ops->close`), so a buffer is never freed while mapped.
+//! on fork or split, dropped in `vm_ops->close`), so a buffer is never freed while mapped,
+//! except by unbind, which zaps the mappings first (`buffer.rs`). The mapping is made with
+//! the buffer's memory locked, so that a concurrent revocation waits for it and zaps it.
 
 use kernel::{
     bindings,
-    device::Device,
     ffi::c_void,
     mm::virt::{
         flags,
@@ -29,18 +31,12 @@ use kernel::{
 };
 
 use crate::{
-    buffer::Buffer,
-    dma_chan::{
-        ffi,
-        raw_device, //
+    buffer::{
+        Buffer,
+        Mem, //
     },
+    dma_mem, ffi,
 };
-
-/// Whether DMA by `dev` is cache-coherent (`dev_is_dma_coherent()`).
-pub(crate) fn dev_is_coherent<Ctx: kernel::device::DeviceContext>(dev: &Device<Ctx>) -> bool {
-    // SAFETY: `dev` is a valid device for the duration of the call.
-    unsafe { ffi::axi_dma_shim_dev_is_coherent(raw_device(dev)) }
-}
 
 /// The offset, in bytes, that user space passed to `mmap()`.
 ///
@@ -48,8 +44,8 @@ pub(crate) fn dev_is_coherent<Ctx: kernel::device::DeviceContext>(dev: &Device<C
 ///
 /// `vma` must be a VMA under construction in an `mmap` file operation.
 pub(crate) unsafe fn vma_offset(vma: *mut bindings::vm_area_struct) -> Result<u64> {
-    // SAFETY: Guaranteed by the caller.
-    let pgoff = unsafe { ffi::axi_dma_shim_vma_pgoff(vma) } as u64;
+    // SAFETY: Guaranteed by the caller; `vm_pgoff` is set before `->mmap` is called.
+    let pgoff = u64::try_from(unsafe { (*vma).vm_pgoff }).map_err(|_| EOVERFLOW)?;
     pgoff.checked_mul(1u64 << PAGE_SHIFT).ok_or(EOVERFLOW)
 }
 
@@ -66,7 +62,7 @@ pub(crate) unsafe fn map_buffer(
 ) -> Result {
     // SAFETY: Guaranteed by the caller: `vma` is valid and being set up by us.
     let area = unsafe { VmaNew::from_raw(vma) };
-    let len = (area.end() - area.start()) as u64;
+    let len = u64::try_from(area.end() - area.start()).map_err(|_| EOVERFLOW)?;
     let end = in_off.checked_add(len).ok_or(EOVERFLOW)?;
     if end > buf.alloc_size {
         // Mapping past the buffer's end would expose memory we do not own.
@@ -82,48 +78,54 @@ pub(crate) unsafe fn map_buffer(
         return Err(EPERM);
     }
     area.try_clear_mayexec()?;
+    // `end <= alloc_size`, which is a `usize` (it was allocated).
+    let ulen = usize::try_from(len).map_err(|_| EOVERFLOW)?;
 
-    let dev = buf.raw_dev();
-    if let Some((_, pfn0)) = buf.cached() {
-        // Cacheable memory from the kernel's linear map: its own PFNs, whatever the DMA
-        // address is, mapped with the default (cached) protection.
-        let pfn = pfn0 + (in_off >> PAGE_SHIFT);
-        // SAFETY: `vma` is valid; the PFN range is the allocation's (checked against
-        // `alloc_size`) and stays allocated while mapped (the VMA holds a reference).
-        kernel::error::to_result(unsafe { ffi::axi_dma_shim_remap(vma, pfn, len as usize) })?;
-    } else if
-    // SAFETY: `dev` is the buffer's device, kept alive by the buffer.
-    unsafe { ffi::axi_dma_shim_iommu_mapped(dev) } {
-        // The DMA address is an IOVA: let the DMA layer find the pages. It maps from
-        // `vm_pgoff` into the allocation, so express our offset that way.
-        let pgoff = usize::try_from(in_off >> PAGE_SHIFT)?;
-        // SAFETY: `vma` is valid and under construction; we only adjust its offset.
-        unsafe { (*vma).vm_pgoff = pgoff };
-        let cpu = buf.coherent_cpu_addr().ok_or(EINVAL)?;
-        // SAFETY: `cpu`/`dma_handle`/`alloc_size` describe one live coherent allocation on
-        // `dev`; the VMA is valid.
-        kernel::error::to_result(unsafe {
-            bindings::dma_mmap_attrs(
-                dev,
-                vma,
-                cpu.cast::<c_void>(),
-                buf.dma_handle() as bindings::dma_addr_t,
-                buf.alloc_size as usize,
-                0,
-            )
-        })?;
-    } else {
-        // SAFETY: `dev` is valid (see above); a pure address translation.
-        let pfn = unsafe { ffi::axi_dma_shim_dma_to_pfn(dev, buf.dma_addr(in_off)) };
-        if !buf.coherent {
-            // SAFETY: `vma` is valid and under construction.
-            unsafe { ffi::axi_dma_shim_vma_set_dmacoherent(vma) };
+    let guard = buf.lock_mem()?;
+    let dev = ffi::raw_device(buf.device());
+    match guard.mem().ok_or(ENODEV)? {
+        Mem::Cached(n) => {
+            // Cacheable memory from the kernel's linear map: its own PFNs, whatever the DMA
+            // address is, mapped with the default (cached) protection.
+            let pfn = n.pfn() + (in_off >> PAGE_SHIFT);
+            // SAFETY: `vma` is valid; the PFN range is the allocation's (checked against
+            // `alloc_size`) and stays allocated while mapped (the VMA holds a reference,
+            // and a revocation zaps the mapping before freeing).
+            kernel::error::to_result(unsafe { ffi::axi_dma_shim_remap(vma, pfn, ulen) })?;
         }
-        // SAFETY: `vma` is valid; the PFN range belongs to our allocation (checked above
-        // against `alloc_size`, which is whole pages) and stays allocated while mapped
-        // because the VMA holds a buffer reference (below).
-        kernel::error::to_result(unsafe { ffi::axi_dma_shim_remap(vma, pfn, len as usize) })?;
+        Mem::Coherent(c) if dma_mem::dev_iommu_mapped(buf.device()) => {
+            // The DMA address is an IOVA: let the DMA layer find the pages. It maps from
+            // `vm_pgoff` into the allocation, so express our offset that way.
+            let pgoff = usize::try_from(in_off >> PAGE_SHIFT)?;
+            // SAFETY: `vma` is valid and under construction; we only adjust its offset.
+            unsafe { (*vma).vm_pgoff = pgoff };
+            let size = usize::try_from(buf.alloc_size)?;
+            // SAFETY: `c` is one live coherent allocation of `alloc_size` bytes on `dev`;
+            // the VMA is valid.
+            kernel::error::to_result(unsafe {
+                bindings::dma_mmap_attrs(
+                    dev,
+                    vma,
+                    c.as_mut_ptr().cast::<c_void>(),
+                    c.dma_handle(),
+                    size,
+                    0,
+                )
+            })?;
+        }
+        Mem::Coherent(_) => {
+            let pfn = dma_mem::dma_to_pfn(buf.device(), buf.dma_addr(in_off));
+            if !buf.cacheable_mapping() {
+                // SAFETY: `vma` is valid and under construction.
+                unsafe { ffi::axi_dma_shim_vma_set_dmacoherent(vma) };
+            }
+            // SAFETY: `vma` is valid; the PFN range belongs to our allocation (checked
+            // above against `alloc_size`, which is whole pages) and stays allocated while
+            // mapped, as for cached buffers.
+            kernel::error::to_result(unsafe { ffi::axi_dma_shim_remap(vma, pfn, ulen) })?;
+        }
     }
+    drop(guard);
     area.set_dontexpand();
     area.set_dontdump();
 
@@ -135,6 +137,7 @@ pub(crate) unsafe fn map_buffer(
 }
 
 /// `vm_ops->open`: a VMA was copied (fork) or split; it takes its own buffer reference.
+///
 /// # Safety
 ///
 /// Called by the mm core only, as `VM_OPS` entry of a VMA set up by [`map_buffer`].
@@ -151,12 +154,13 @@ unsafe extern "C" fn vma_open(vma: *mut bindings::vm_area_struct) {
 }
 
 /// `vm_ops->close`: the VMA goes away and drops its buffer reference.
+///
 /// # Safety
 ///
 /// Called by the mm core only, as `VM_OPS` entry of a VMA set up by [`map_buffer`].
 unsafe extern "C" fn vma_close(vma: *mut bindings::vm_area_struct) {
     // SAFETY: The VMA was set up by `map_buffer` or copied with `vma_open`, so it owns one
-    // reference made by `Arc::into_raw` (or `increment_strong_count`).
+    // reference made by `Arc::into_raw`.
     let p = unsafe { ffi::axi_dma_shim_vma_private(vma) }
         .cast_const()
         .cast::<Buffer>();

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Transfers in flight and the per-file completion events.
+//! One submitted transfer ([`Xfer`]) and the per-file completion events ([`Events`]).
 //!
-//! A transfer ([`Xfer`]) is shared by three owners: the file's list (until user space reaps
-//! it), its channel's in-flight list (until it finished, so that a terminate can abort it)
-//! and the completion callback (one reference, given back when the callback ran or after
-//! the channel was terminated). The callback runs in atomic context: it only stores atomics
-//! and wakes the file's wait queue; it never takes a lock and never frees DMA memory.
+//! An `Xfer` is shared by up to three owners: the file's transfer table (until user space
+//! collects it), its channel's in-flight list (until the channel is known to be done with
+//! it) and the completion callback (see `dmaengine.rs`). It holds no DMA memory, so the
+//! callback may drop the last reference in atomic context; the buffers a transfer uses are
+//! held by the channel's in-flight list and freed in process context.
 
 use kernel::{
     prelude::*,
@@ -19,17 +19,28 @@ use kernel::{
         },
         Arc,
     },
+    time::{
+        Instant,
+        Monotonic, //
+    },
 };
 
-use kernel::time::{
-    Instant,
-    Monotonic, //
-};
-
-use crate::dma_chan::{
-    WaitQueue,
-    TX_ABORTED,
-    TX_NOERROR, //
+use crate::{
+    dmaengine::{
+        CallbackRef,
+        Completion,
+        TxResult, //
+    },
+    stats::{
+        ChanStats,
+        LIVE_XFERS, //
+    },
+    wait::{
+        Sleep,
+        Until,
+        WaitQueue,
+        WaitResult, //
+    },
 };
 
 /// Per-file completion events: one wait queue and a counter bumped by every completion.
@@ -37,7 +48,7 @@ use crate::dma_chan::{
 pub(crate) struct Events {
     #[pin]
     pub(crate) wq: WaitQueue,
-    /// Incremented on every completion; waiters sleep until it changes.
+    /// Incremented (Release) on every completion; waiters sleep until it changes.
     pub(crate) seq: Atomic<u32>,
 }
 
@@ -53,117 +64,84 @@ impl Events {
     }
 }
 
-/// `ECANCELED` (asm-generic/errno.h, the same on arm and arm64; not in `kernel::error`).
-pub(crate) const ECANCELED_NR: i32 = 125;
-/// `EOPNOTSUPP` (asm-generic/errno.h; not in `kernel::error`).
-const EOPNOTSUPP_NR: i32 = 95;
-
-/// The error for a request the channel cannot perform.
-pub(crate) fn eopnotsupp() -> Error {
-    Error::from_errno(-EOPNOTSUPP_NR)
+/// Why a transfer was aborted (it did not end on its own).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum AbortCause {
+    /// Its own wait timed out.
+    Timeout,
+    /// A cancel, a terminate caused by another transfer, a stop, a close or an unbind.
+    Cancel,
 }
 
-/// Per-channel counters, updated by completions (atomic context: atomics only) and shown
-/// in debugfs as `/sys/kernel/debug/axi-dmaN/stats` (writing to it resets them).
-pub(crate) struct ChanStats {
-    pub(crate) transfers: Atomic<u64>,
-    pub(crate) bytes: Atomic<u64>,
-    pub(crate) errors: Atomic<u64>,
-    pub(crate) timeouts: Atomic<u64>,
-    pub(crate) cancelled: Atomic<u64>,
-    /// Sum of each transfer's time from submission to completion, in ns (transfers in
-    /// flight together are counted each: divide by the wall time for the mean depth).
-    pub(crate) latency_ns: Atomic<u64>,
-    /// Ring slots queued after the ring had run dry (see `stream.rs`).
-    pub(crate) overruns: Atomic<u64>,
-    /// Time with at least one transfer in flight on the channel, in ns.
-    pub(crate) busy_ns: Atomic<u64>,
-    /// Transfers in flight (counted from issue to completion) and since when, in ns after
-    /// `epoch`, the count is above zero. State, not counters: never reset.
-    active: Atomic<u32>,
-    busy_since: Atomic<u64>,
-    epoch: Instant<Monotonic>,
+/// How a finished transfer ended, with the bytes it moved (`len - residue`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum Outcome {
+    /// Completed without error.
+    Done(u64),
+    /// The provider reported an error (`-EIO`).
+    Failed(u64),
+    /// Aborted after its wait timed out (`-ETIMEDOUT`).
+    TimedOut(u64),
+    /// Aborted otherwise (`-ECANCELED`).
+    Cancelled(u64),
 }
 
-impl ChanStats {
-    pub(crate) fn new() -> Result<Arc<Self>> {
-        Ok(Arc::new(
-            Self {
-                transfers: Atomic::new(0),
-                bytes: Atomic::new(0),
-                errors: Atomic::new(0),
-                timeouts: Atomic::new(0),
-                cancelled: Atomic::new(0),
-                latency_ns: Atomic::new(0),
-                overruns: Atomic::new(0),
-                busy_ns: Atomic::new(0),
-                active: Atomic::new(0),
-                busy_since: Atomic::new(0),
-                epoch: Instant::now(),
-            },
-            GFP_KERNEL,
-        )?)
-    }
-
-    fn now_ns(&self) -> u64 {
-        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(0)
-    }
-
-    /// A transfer is about to be issued.
-    fn busy_begin(&self) {
-        if self.active.fetch_add(1, Relaxed) == 0 {
-            self.busy_since.store(self.now_ns(), Relaxed);
+impl Outcome {
+    /// The bytes transferred.
+    pub(crate) fn bytes(self) -> u64 {
+        match self {
+            Self::Done(b) | Self::Failed(b) | Self::TimedOut(b) | Self::Cancelled(b) => b,
         }
     }
 
-    /// A transfer counted by `busy_begin` finished.
-    fn busy_end(&self) {
-        if self.active.fetch_sub(1, Relaxed) == 1 {
-            let since = self.busy_since.load(Relaxed);
-            self.busy_ns
-                .add(self.now_ns().saturating_sub(since), Relaxed);
+    /// The error user space sees, `None` for success.
+    pub(crate) fn error(self) -> Option<Error> {
+        match self {
+            Self::Done(_) => None,
+            Self::Failed(_) => Some(EIO),
+            Self::TimedOut(_) => Some(ETIMEDOUT),
+            Self::Cancelled(_) => Some(crate::errno::ecanceled()),
         }
     }
 
-    pub(crate) fn reset(&self) {
-        for c in [
-            &self.transfers,
-            &self.bytes,
-            &self.errors,
-            &self.timeouts,
-            &self.cancelled,
-            &self.latency_ns,
-            &self.overruns,
-            &self.busy_ns,
-        ] {
-            c.store(0, Relaxed);
-        }
+    /// `0` or the negative errno of [`error`](Self::error) (the UAPI's `error` fields).
+    pub(crate) fn errno(self) -> i32 {
+        self.error().map_or(0, |e| e.to_errno())
     }
 }
 
-/// The transfer is still in flight.
-pub(crate) const STATE_PENDING: u32 = 0;
-/// The transfer finished (successfully, with an error, or aborted).
-pub(crate) const STATE_DONE: u32 = 1;
+const PENDING: u32 = 0;
+const COMPLETING: u32 = 1;
+const DONE: u32 = 2;
+
+const RESULT_OK: u32 = 0;
+const RESULT_FAILED: u32 = 1;
+const RESULT_TIMEOUT: u32 = 2;
+const RESULT_CANCEL: u32 = 3;
 
 /// One submitted transfer.
+///
+/// # Invariants
+///
+/// - `state` goes `PENDING -> COMPLETING -> DONE`, each step once. The thread whose
+///   `cmpxchg` moved it out of `PENDING` (the completion callback or an abort) is the only
+///   one that writes `result` and `residue`, before its `Release` store of `DONE`; they are
+///   read only after an `Acquire` load saw `DONE` ([`Xfer::outcome`]).
+/// - `busy` is 1 from [`Xfer::begin`] (called before the descriptor is submitted, so a
+///   completion can never come first) until the completing thread clears it: every
+///   `busy_begin` of the channel's statistics is paired with one `busy_end`.
 pub(crate) struct Xfer {
     pub(crate) id: u64,
     pub(crate) user_data: u64,
     pub(crate) len: u64,
     pub(crate) chan: u32,
+    /// The dmaengine cookie, for STATUS (written once after submission).
     pub(crate) cookie: Atomic<i32>,
-    /// `STATE_PENDING` until the callback or an abort set `STATE_DONE` (Release).
-    pub(crate) state: Atomic<u32>,
-    /// `enum dmaengine_tx_result`, valid once `state` is `STATE_DONE`.
+    state: Atomic<u32>,
     result: Atomic<u32>,
     residue: Atomic<u32>,
-    /// Whether the transfer was finished by a timeout (rather than a cancel or unbind).
-    timed_out: Atomic<u32>,
-    /// 1 while the completion callback owns a reference (see `dma_chan::Descriptor::submit`).
-    pub(crate) cb_ref: Atomic<u32>,
-    /// 1 while the transfer counts in its channel's busy time (see `issued`).
     busy: Atomic<u32>,
+    cb: CallbackRef,
     events: Arc<Events>,
     stats: Arc<ChanStats>,
     created: Instant<Monotonic>,
@@ -178,76 +156,34 @@ impl Xfer {
         events: Arc<Events>,
         stats: Arc<ChanStats>,
     ) -> Result<Arc<Self>> {
-        Ok(Arc::new(
+        let x = Arc::new(
             Self {
                 id,
                 user_data,
                 len,
                 chan,
                 cookie: Atomic::new(0),
-                state: Atomic::new(STATE_PENDING),
-                result: Atomic::new(TX_NOERROR),
+                state: Atomic::new(PENDING),
+                result: Atomic::new(RESULT_OK),
                 residue: Atomic::new(0),
-                timed_out: Atomic::new(0),
-                cb_ref: Atomic::new(0),
                 busy: Atomic::new(0),
+                cb: CallbackRef::new(),
                 events,
                 stats,
                 created: Instant::now(),
             },
             GFP_KERNEL,
-        )?)
+        )?;
+        LIVE_XFERS.add(1, Relaxed);
+        Ok(x)
     }
 
-    /// The transfer was submitted and is about to be issued: from now until it finishes
-    /// its channel counts as busy.
-    pub(crate) fn issued(&self) {
+    /// The transfer is about to be submitted: from now until it finishes its channel counts
+    /// as busy. Called once, before `Descriptor::submit`.
+    pub(crate) fn begin(&self) {
         if self.busy.xchg(1, Relaxed) == 0 {
             self.stats.busy_begin();
         }
-    }
-
-    /// Marks the transfer finished with `result` and wakes the file's waiters.
-    /// Called from the completion callback (atomic context) or after a terminate. Only the
-    /// first call has an effect.
-    pub(crate) fn complete(&self, result: u32, residue: u32) {
-        if self.state.load(Acquire) != STATE_PENDING {
-            return;
-        }
-        self.result.store(result, Relaxed);
-        self.residue.store(residue, Relaxed);
-        if self
-            .state
-            .cmpxchg(STATE_PENDING, STATE_DONE, Release)
-            .is_ok()
-        {
-            let s = &self.stats;
-            s.transfers.add(1, Relaxed);
-            s.bytes
-                .add(self.len - u64::from(residue).min(self.len), Relaxed);
-            match result {
-                TX_NOERROR => {}
-                TX_ABORTED if self.timed_out.load(Relaxed) != 0 => s.timeouts.add(1, Relaxed),
-                TX_ABORTED => s.cancelled.add(1, Relaxed),
-                _ => s.errors.add(1, Relaxed),
-            }
-            if self.busy.xchg(0, Relaxed) == 1 {
-                s.busy_end();
-            }
-            let ns = self.created.elapsed().as_nanos();
-            s.latency_ns.add(u64::try_from(ns).unwrap_or(0), Relaxed);
-            self.events.seq.fetch_add(1, Release);
-            self.events.wq.wake_up_all();
-        }
-    }
-
-    /// Finishes a transfer whose channel was terminated (or that was never started).
-    /// The caller has called `Channel::terminate_sync()`, so no callback runs concurrently.
-    pub(crate) fn abort(&self, timed_out: bool) {
-        if timed_out {
-            self.timed_out.store(1, Relaxed);
-        }
-        self.complete(TX_ABORTED, self.len.try_into().unwrap_or(u32::MAX));
     }
 
     /// The completion events of the file that owns the transfer.
@@ -255,102 +191,87 @@ impl Xfer {
         &self.events
     }
 
-    pub(crate) fn is_done(&self) -> bool {
-        self.state.load(Acquire) == STATE_DONE
+    /// Finishes the transfer (the first caller wins) and wakes the file's waiters.
+    fn finish(&self, result: u32, residue: u32) {
+        if self.state.cmpxchg(PENDING, COMPLETING, Acquire).is_err() {
+            return;
+        }
+        self.result.store(result, Relaxed);
+        self.residue.store(residue, Relaxed);
+        let s = &self.stats;
+        s.transfers.add(1, Relaxed);
+        s.bytes
+            .add(self.len - u64::from(residue).min(self.len), Relaxed);
+        match result {
+            RESULT_OK => {}
+            RESULT_TIMEOUT => s.timeouts.add(1, Relaxed),
+            RESULT_CANCEL => s.cancelled.add(1, Relaxed),
+            _ => s.errors.add(1, Relaxed),
+        }
+        if self.busy.xchg(0, Relaxed) == 1 {
+            s.busy_end();
+        }
+        let ns = u64::try_from(self.created.elapsed().as_nanos()).unwrap_or(0);
+        s.latency_ns.add(ns, Relaxed);
+        // INVARIANT: `result`/`residue` are published by this Release store.
+        self.state.store(DONE, Release);
+        self.events.seq.fetch_add(1, Release);
+        self.events.wq.wake_up_all();
     }
 
-    /// Result once done: (negative errno or 0, bytes transferred).
-    pub(crate) fn outcome(&self) -> (i32, u64) {
-        let residue = u64::from(self.residue.load(Relaxed)).min(self.len);
-        let bytes = self.len - residue;
-        let err = match self.result.load(Relaxed) {
-            TX_NOERROR => 0,
-            TX_ABORTED if self.timed_out.load(Relaxed) != 0 => ETIMEDOUT.to_errno(),
-            TX_ABORTED => -ECANCELED_NR,
-            _ => EIO.to_errno(),
+    /// Finishes a transfer that will not complete on its own: its channel was terminated,
+    /// or it was never submitted.
+    pub(crate) fn abort(&self, cause: AbortCause) {
+        let result = match cause {
+            AbortCause::Timeout => RESULT_TIMEOUT,
+            AbortCause::Cancel => RESULT_CANCEL,
         };
-        (err, bytes)
+        self.finish(result, u32::try_from(self.len).unwrap_or(u32::MAX));
     }
-}
 
-/// Formats a `u64` in decimal without 64-bit division, which the 7.2 kernel crate's `core`
-/// routes to a panicking `__aeabi_uldivmod` on 32-bit ARM.
-pub(crate) struct Dec(pub(crate) u64);
+    /// Whether the transfer finished.
+    pub(crate) fn is_done(&self) -> bool {
+        self.state.load(Acquire) == DONE
+    }
 
-impl core::fmt::Display for Dec {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        // Long division by 10 in 16-bit limbs: only 32-bit arithmetic.
-        let mut n = self.0;
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        loop {
-            let (mut q, mut r) = (0u64, 0u32);
-            for sh in [48u32, 32, 16, 0] {
-                let cur = (r << 16) | ((n >> sh) & 0xffff) as u32;
-                q |= u64::from(cur / 10) << sh;
-                r = cur % 10;
-            }
-            i -= 1;
-            digits[i] = b'0' + r as u8;
-            n = q;
-            if n == 0 {
-                break;
-            }
+    /// How it ended, once done.
+    pub(crate) fn outcome(&self) -> Option<Outcome> {
+        if !self.is_done() {
+            return None;
         }
-        // `digits[i..]` are ASCII digits written above, so this cannot fail.
-        f.write_str(core::str::from_utf8(&digits[i..]).map_err(|_| core::fmt::Error)?)
+        let bytes = self.len - u64::from(self.residue.load(Relaxed)).min(self.len);
+        Some(match self.result.load(Relaxed) {
+            RESULT_OK => Outcome::Done(bytes),
+            RESULT_TIMEOUT => Outcome::TimedOut(bytes),
+            RESULT_CANCEL => Outcome::Cancelled(bytes),
+            _ => Outcome::Failed(bytes),
+        })
+    }
+
+    /// Sleeps until the transfer finished, for at most `ms`.
+    pub(crate) fn wait(&self, ms: u32, sleep: Sleep) -> WaitResult {
+        self.events.wq.wait(&self.state, Until::Eq(DONE), ms, sleep)
     }
 }
 
-/// `n / d` for a divisor below 2^16, without 64-bit division (see [`Dec`]).
-pub(crate) fn div_small(n: u64, d: u16) -> u64 {
-    let d = u32::from(d.max(1));
-    let (mut q, mut r) = (0u64, 0u32);
-    for sh in [48u32, 32, 16, 0] {
-        let cur = (r << 16) | ((n >> sh) & 0xffff) as u32;
-        q |= u64::from(cur / d) << sh;
-        r = cur % d;
+impl Completion for Xfer {
+    fn complete(&self, result: TxResult, residue: u32) {
+        let r = match result {
+            TxResult::NoError => RESULT_OK,
+            // A provider that aborts a descriptor on its own (not through our terminate)
+            // reports it as an error of the transfer.
+            TxResult::Failed | TxResult::Aborted => RESULT_FAILED,
+        };
+        self.finish(r, residue);
     }
-    q
-}
 
-/// The contents of `/sys/kernel/debug/axi-dmaN/stats`: one line per channel; writing
-/// anything to the file resets the counters.
-pub(crate) struct StatsView {
-    pub(crate) chans: KVec<(KVec<u8>, Arc<ChanStats>)>,
-}
-
-impl core::fmt::Debug for StatsView {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "channel transfers bytes errors timeouts cancelled latency_us overruns busy_us"
-        )?;
-        for (name, s) in self.chans.iter() {
-            let name = core::str::from_utf8(name).unwrap_or("?");
-            write!(
-                f,
-                "\n{} {} {} {} {} {} {} {} {}",
-                name,
-                Dec(s.transfers.load(Relaxed)),
-                Dec(s.bytes.load(Relaxed)),
-                Dec(s.errors.load(Relaxed)),
-                Dec(s.timeouts.load(Relaxed)),
-                Dec(s.cancelled.load(Relaxed)),
-                Dec(div_small(s.latency_ns.load(Relaxed), 1000)),
-                Dec(s.overruns.load(Relaxed)),
-                Dec(div_small(s.busy_ns.load(Relaxed), 1000)),
-            )?;
-        }
-        Ok(())
+    fn callback_ref(&self) -> &CallbackRef {
+        &self.cb
     }
 }
 
-impl kernel::debugfs::Reader for StatsView {
-    fn read_from_slice(&self, _reader: &mut kernel::uaccess::UserSliceReader) -> Result {
-        for (_, s) in self.chans.iter() {
-            s.reset();
-        }
-        Ok(())
+impl Drop for Xfer {
+    fn drop(&mut self) {
+        LIVE_XFERS.fetch_sub(1, Relaxed);
     }
 }

@@ -9,6 +9,7 @@ out="$CACHE/userspace/$b/bin"; mkdir -p "$out"
 cflags=(-static -O2 -Wall -Wextra -Werror -I"$REPO/include")
 "$cc" "${cflags[@]}" -o "$out/axi_dma_test" "$REPO/userspace-test/axi_dma_test.c" "$REPO/lib/c/axidma.c"
 "$cc" "${cflags[@]}" -o "$out/axidma-demo" "$REPO/examples/axidma_demo.c" "$REPO/lib/c/axidma.c"
+"$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_lifetime" "$REPO/userspace-test/axi_dma_lifetime.c" "$REPO/lib/c/axidma.c"
 "$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_abuse" "$REPO/userspace-test/axi_dma_abuse.c" "$REPO/lib/c/axidma.c"
 if [ "$b" = zcu102 ]; then
   # 32-bit user space on the 64-bit kernel (compat ioctls): the same test, built for armhf.

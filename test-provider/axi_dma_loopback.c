@@ -14,7 +14,11 @@
  *  - faults, set at run time in /sys/module/axi_dma_loopback/parameters/: `hang` (accept
  *    descriptors, never complete them), `fail` (complete with DMA_TRANS_READ_FAILED) and
  *    `delay_us` (per descriptor, so transfers stay in flight long enough to cancel,
- *    interrupt or overflow the in-flight limit).
+ *    interrupt or overflow the in-flight limit);
+ *  - providers like pl330: `no_sync` hides device_synchronize (the channel then only goes
+ *    quiet when released), and `cb_delay_us` delays each completion callback after the
+ *    descriptor was marked complete, as pl330's tasklet calls callbacks with its lock
+ *    dropped, so that a terminate on another CPU returns while a callback is due.
  * Completion callbacks run with bottom halves disabled, as from a real provider's tasklet,
  * so a client that sleeps in its callback is caught by DEBUG_ATOMIC_SLEEP.
  *
@@ -27,6 +31,7 @@
 #include <linux/dmaengine.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/of_dma.h>
 #include <linux/platform_device.h>
@@ -44,6 +49,26 @@ MODULE_PARM_DESC(fail, "Complete every descriptor with DMA_TRANS_READ_FAILED");
 static uint delay_us;
 module_param(delay_us, uint, 0644);
 MODULE_PARM_DESC(delay_us, "Delay before each descriptor completes, in microseconds");
+
+static uint cb_delay_us;
+module_param(cb_delay_us, uint, 0644);
+MODULE_PARM_DESC(cb_delay_us, "Delay between completing a descriptor and calling its callback, in microseconds");
+
+static struct lb_dev *lb_the_dev; /* the one device, for no_sync */
+static bool no_sync;
+static void lb_synchronize(struct dma_chan *chan);
+static void lb_apply_no_sync(void);
+static int lb_set_no_sync(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (!ret)
+		lb_apply_no_sync();
+	return ret;
+}
+static const struct kernel_param_ops lb_no_sync_ops = { .set = lb_set_no_sync, .get = param_get_bool };
+module_param_cb(no_sync, &lb_no_sync_ops, &no_sync, 0644);
+MODULE_PARM_DESC(no_sync, "Offer no device_synchronize (like pl330): only releasing a channel waits for its callbacks");
 
 #define LB_MAX_PACKETS 256
 
@@ -172,6 +197,8 @@ static void lb_complete(struct lb_chan *c, struct lb_desc *d, enum dmaengine_tx_
 	c->completed = d->tx.cookie;
 	spin_unlock_irqrestore(&c->lock, flags);
 	dmaengine_desc_get_callback(&d->tx, &cb);
+	if (cb_delay_us)
+		usleep_range(cb_delay_us, cb_delay_us + 10);
 	local_bh_disable(); /* callbacks run in atomic context on real providers */
 	dmaengine_desc_callback_invoke(&cb, &r);
 	local_bh_enable();
@@ -321,6 +348,16 @@ static void lb_synchronize(struct dma_chan *chan)
 	flush_work(&to_lb(chan)->work);
 }
 
+static DEFINE_MUTEX(lb_dev_lock);
+static void lb_apply_no_sync(void)
+{
+	mutex_lock(&lb_dev_lock);
+	if (lb_the_dev)
+		lb_the_dev->dd.device_synchronize = no_sync ? NULL : lb_synchronize;
+	mutex_unlock(&lb_dev_lock);
+}
+
+/* Like pl330_free_chan_resources(): whatever the callback flags, nothing runs after this. */
 static void lb_free_chan_resources(struct dma_chan *chan)
 {
 	lb_terminate_all(chan);
@@ -385,6 +422,10 @@ static int lb_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 	platform_set_drvdata(pdev, lb);
+	mutex_lock(&lb_dev_lock);
+	lb_the_dev = lb;
+	mutex_unlock(&lb_dev_lock);
+	lb_apply_no_sync();
 	dev_info(&pdev->dev, "TEST-ONLY loopback DMA provider: tx (MM2S) -> rx (S2MM)\n");
 	return 0;
 }
@@ -394,6 +435,9 @@ static void lb_remove(struct platform_device *pdev)
 	struct lb_dev *lb = platform_get_drvdata(pdev);
 	struct lb_packet *p, *n;
 
+	mutex_lock(&lb_dev_lock);
+	lb_the_dev = NULL;
+	mutex_unlock(&lb_dev_lock);
 	of_dma_controller_free(pdev->dev.of_node);
 	list_for_each_entry_safe(p, n, &lb->packets, node)
 		kvfree(p);

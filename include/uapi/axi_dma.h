@@ -241,6 +241,21 @@ struct axi_dma_stream_stop {
 	__u64 overruns;   /* out */
 };
 
+/*
+ * Exclusive use of a channel. A terminate (CANCEL, a timed-out blocking transfer, a
+ * closing file with transfers in flight, a stopped ring) aborts every transfer on its
+ * channel, whichever file submitted it: that is how dmaengine works. A file that claims a
+ * channel owns it until UNCLAIM or close: other files get EBUSY for transfers, rings,
+ * KBENCH, CANCEL and CLAIM on it. CLAIM fails with EBUSY while another file owns the
+ * channel or has transfers in flight on it; claiming twice is not an error. UNCLAIM of a
+ * channel this file has not claimed: EINVAL. Rings and KBENCH claim their channel the same
+ * way while they run.
+ */
+struct axi_dma_claim {
+	__u32 chan;       /* in */
+	__u32 flags;      /* in: 0 */
+};
+
 #define AXI_DMA_IOC_INFO      _IOR(AXI_DMA_IOC_MAGIC, 0x00, struct axi_dma_info)
 #define AXI_DMA_IOC_CHAN_INFO _IOWR(AXI_DMA_IOC_MAGIC, 0x01, struct axi_dma_chan_info)
 #define AXI_DMA_IOC_ALLOC     _IOWR(AXI_DMA_IOC_MAGIC, 0x02, struct axi_dma_alloc)
@@ -257,5 +272,7 @@ struct axi_dma_stream_stop {
 #define AXI_DMA_IOC_STREAM_PUSH  _IOWR(AXI_DMA_IOC_MAGIC, 0x0d, struct axi_dma_stream_push)
 #define AXI_DMA_IOC_STREAM_REAP  _IOWR(AXI_DMA_IOC_MAGIC, 0x0e, struct axi_dma_stream_reap)
 #define AXI_DMA_IOC_STREAM_STOP  _IOWR(AXI_DMA_IOC_MAGIC, 0x0f, struct axi_dma_stream_stop)
+#define AXI_DMA_IOC_CLAIM        _IOW(AXI_DMA_IOC_MAGIC, 0x10, struct axi_dma_claim)
+#define AXI_DMA_IOC_UNCLAIM      _IOW(AXI_DMA_IOC_MAGIC, 0x11, struct axi_dma_claim)
 
 #endif /* _UAPI_AXI_DMA_H */

@@ -281,3 +281,17 @@ int axidma_stream_stop(struct axidma_dev *d, uint32_t chan, struct axi_dma_strea
 		*out = s;
 	return r;
 }
+
+int axidma_claim(struct axidma_dev *d, uint32_t chan)
+{
+	struct axi_dma_claim c = { .chan = chan };
+
+	return xioctl(d->fd, AXI_DMA_IOC_CLAIM, &c);
+}
+
+int axidma_unclaim(struct axidma_dev *d, uint32_t chan)
+{
+	struct axi_dma_claim c = { .chan = chan };
+
+	return xioctl(d->fd, AXI_DMA_IOC_UNCLAIM, &c);
+}

@@ -83,6 +83,9 @@ int axidma_reap(struct axidma_dev *d, struct axi_dma_completion *c, uint32_t max
 int axidma_status(struct axidma_dev *d, uint64_t xfer_id, struct axi_dma_status *out);
 /* Terminate every transfer of this file on a channel. Returns how many were cancelled. */
 int axidma_cancel(struct axidma_dev *d, uint32_t chan);
+/* Own a channel exclusively until axidma_unclaim() or close (other files get -EBUSY). */
+int axidma_claim(struct axidma_dev *d, uint32_t chan);
+int axidma_unclaim(struct axidma_dev *d, uint32_t chan);
 
 /*
  * Ring streaming (see struct axi_dma_stream_start in the UAPI header): `count` slots of

@@ -10,21 +10,46 @@
 //! held slots. Completions are reported strictly in order: `REAP` stops at the first slot
 //! that is still in flight, whatever order a provider completes descriptors in.
 //!
-//! A ring owns its channel: other files get `EBUSY` for transfers on it while it runs.
-//! Each queued slot is an ordinary [`Xfer`] on the channel's in-flight list, so cancel,
-//! timeouts of other transfers and unbind stop ring slots like any other transfer, and the
-//! completion callback stays the shared one (atomics only).
+//! A ring owns its channel ([`Claim::Ring`]): other files get `EBUSY` for work on it while
+//! it runs, so stopping the ring (a terminate) never aborts another file's work. Each
+//! queued slot is an ordinary [`Xfer`] on the channel, so cancel, timeouts and unbind stop
+//! ring slots like any other transfer.
 
-use super::*;
+use kernel::{
+    prelude::*,
+    sync::{
+        atomic::Relaxed,
+        Arc,
+        Mutex, //
+    },
+};
 
-/// `AXI_DMA_DIR_MEM_TO_DEV`.
-const DIR_MEM_TO_DEV: u32 = 1 << 1;
-/// `AXI_DMA_DIR_DEV_TO_MEM`.
-const DIR_DEV_TO_MEM: u32 = 1 << 2;
-/// `AXI_DMA_STREAM_GAP`.
-const STREAM_GAP: u32 = 1 << 0;
-/// `ENOSPC` (asm-generic/errno-base.h).
-const ENOSPC_NR: i32 = 28;
+use super::{
+    refuse_direction,
+    OpenFile, //
+};
+use crate::{
+    buffer::Buffer,
+    chan::{
+        ChanSlot,
+        Claim,
+        Terminator, //
+    },
+    dmaengine::TransferDirection,
+    uapi::{
+        self,
+        SlaveDir, //
+    },
+    xfer::{
+        Outcome,
+        Xfer, //
+    },
+};
+
+/// `ENOSPC` for a push larger than the free slots.
+fn no_free_slots() -> Error {
+    ENOSPC
+}
 
 #[derive(Default)]
 struct RingSlot {
@@ -34,23 +59,34 @@ struct RingSlot {
     gap: bool,
 }
 
-/// A ring with its own lock. Lock order: `OpenFile::inner` is never held while a ring's
-/// lock is taken (the ring lock is held across `ChanSlot::state`, which is taken before
-/// dmaengine's locks, and `inner` is taken under `mmap_lock`).
-#[pin_data]
-pub(super) struct RingCell {
-    chan: u32,
-    #[pin]
-    ring: Mutex<Ring>,
+/// The ring arithmetic: slot indices modulo `count`.
+#[derive(Copy, Clone)]
+struct Geometry {
+    count: u32,
+    offset: u64,
+    slot_size: u64,
+}
+
+impl Geometry {
+    fn next(self, i: u32) -> u32 {
+        if i + 1 >= self.count {
+            0
+        } else {
+            i + 1
+        }
+    }
+
+    fn slot_offset(self, i: u32) -> u64 {
+        self.offset + u64::from(i) * self.slot_size
+    }
 }
 
 /// One ring of an open file.
-pub(super) struct Ring {
+struct Ring {
     chan: u32,
-    dir: Direction,
+    dir: TransferDirection,
     buf: Arc<Buffer>,
-    offset: u64,
-    slot_size: u64,
+    geo: Geometry,
     slots: KVec<RingSlot>,
     head: u32,
     tail: u32,
@@ -70,22 +106,6 @@ pub(super) struct Ring {
 }
 
 impl Ring {
-    fn count(&self) -> u32 {
-        self.slots.len() as u32
-    }
-
-    fn next(&self, i: u32) -> u32 {
-        if i + 1 == self.count() {
-            0
-        } else {
-            i + 1
-        }
-    }
-
-    fn slot_offset(&self, i: u32) -> u64 {
-        self.offset + u64::from(i) * self.slot_size
-    }
-
     /// The oldest queued slot has finished: `REAP` would return something.
     fn readable(&self) -> bool {
         self.queued > 0
@@ -104,29 +124,41 @@ impl Ring {
     }
 }
 
-impl OpenFile {
-    /// The ring of `chan` (the file's lock is held only to find it).
-    /// Callers check `Ring::stopped` under the ring's lock.
-    fn ring_of(&self, chan: u32) -> Result<Arc<RingCell>> {
-        let inner = self.inner.lock();
-        inner
-            .rings
+/// A ring with its own lock (see `file.rs` for the lock order).
+#[pin_data]
+struct RingCell {
+    chan: u32,
+    #[pin]
+    ring: Mutex<Ring>,
+}
+
+/// The rings of an open file (at most one per channel).
+#[pin_data]
+pub(super) struct RingTable {
+    #[pin]
+    rings: Mutex<KVec<Arc<RingCell>>>,
+}
+
+impl RingTable {
+    pub(super) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            rings <- kernel::new_mutex!(KVec::new(), "RingTable::rings"),
+        })
+    }
+
+    fn of(&self, chan: u32) -> Result<Arc<RingCell>> {
+        self.rings
+            .lock()
             .iter()
             .find(|r| r.chan == chan)
             .cloned()
             .ok_or(ENOENT)
     }
 
-    /// `poll()`: whether any ring has a finished slot to reap.
-    pub(super) fn rings_readable(&self) -> bool {
-        let rings = self.ring_list();
-        rings.iter().any(|r| r.ring.lock().readable())
-    }
-
-    fn ring_list(&self) -> KVec<Arc<RingCell>> {
-        let inner = self.inner.lock();
+    fn list(&self) -> KVec<Arc<RingCell>> {
+        let rings = self.rings.lock();
         let mut v = KVec::new();
-        for r in inner.rings.iter() {
+        for r in rings.iter() {
             if v.push(r.clone(), GFP_KERNEL).is_err() {
                 break;
             }
@@ -134,22 +166,18 @@ impl OpenFile {
         v
     }
 
+    /// Whether any ring has a finished slot to reap.
+    pub(super) fn any_readable(&self) -> bool {
+        self.list().iter().any(|r| r.ring.lock().readable())
+    }
+}
+
+impl OpenFile {
     /// Stops every ring (the file is being released).
     pub(super) fn stop_rings(&self) {
-        let rings = core::mem::take(&mut self.inner.lock().rings);
+        let rings = core::mem::take(&mut *self.rings.rings.lock());
         for r in rings.iter() {
             self.stop_ring(&mut r.ring.lock());
-        }
-    }
-
-    fn stream_dir(&self, direction: u32) -> Result<Direction> {
-        match direction {
-            DIR_DEV_TO_MEM => Ok(Direction::DevToMem),
-            DIR_MEM_TO_DEV => Ok(Direction::MemToDev),
-            d => {
-                dev_dbg!(self.dev(), "stream: bad direction {:#x}\n", d);
-                Err(EINVAL)
-            }
         }
     }
 
@@ -159,8 +187,7 @@ impl OpenFile {
         let slot = self.chan(ring.chan)?;
         let mut done = 0;
         while done < n {
-            let r = self.queue_one(slot, ring, lens.get(done as usize).copied(), done == 0);
-            match r {
+            match self.queue_one(slot, ring, lens.get(done as usize).copied(), done == 0) {
                 Ok(()) => done += 1,
                 Err(e) if done == 0 => return Err(e),
                 Err(e) => {
@@ -183,8 +210,8 @@ impl OpenFile {
     /// latency, not user space falling behind).
     fn queue_one(&self, slot: &ChanSlot, ring: &mut Ring, len: Option<u32>, first: bool) -> Result {
         let idx = ring.head;
-        let len = len.map_or(ring.slot_size, u64::from);
-        let off = ring.slot_offset(idx);
+        let len = len.map_or(ring.geo.slot_size, u64::from);
+        let off = ring.geo.slot_offset(idx);
         let gap = first && ring.last.as_ref().is_some_and(|x| x.is_done());
         // Hand the slot over to the device (a no-op for coherent buffers).
         ring.buf.sync(off, len, false)?;
@@ -196,39 +223,45 @@ impl OpenFile {
             self.events.clone(),
             slot.stats.clone(),
         )?;
-        let at = Some((&*ring.buf, off));
+        let at = Some((&ring.buf, off));
         let (src, dst) = match ring.dir {
-            Direction::DevToMem => (None, at),
+            TransferDirection::DevToMem => (None, at),
             _ => (at, None),
         };
         let ulen = usize::try_from(len).map_err(|_| EOVERFLOW)?;
-        self.start(slot, &xfer, ring.dir, src, dst, ulen)?;
+        slot.start(&self.events, &xfer, ring.dir, src, dst, ulen)?;
         if gap {
             ring.overruns += 1;
-            slot.stats.overruns.add(1, kernel::sync::atomic::Relaxed);
+            slot.stats.overruns.add(1, Relaxed);
         }
         let s = ring.slots.get_mut(idx as usize).ok_or(EINVAL)?;
         s.xfer = Some(xfer.clone());
         s.gap = gap;
         ring.last = Some(xfer);
-        ring.head = ring.next(idx);
+        ring.head = ring.geo.next(idx);
         ring.queued += 1;
         ring.submitted += 1;
         Ok(())
     }
 
-    pub(super) fn stream_start(&self, arg: usize) -> Result<isize> {
-        let mut req: StreamStart = read_arg(arg)?;
+    /// `AXI_DMA_IOC_STREAM_START`.
+    pub(crate) fn stream_start(&self, req: &uapi::StreamStart) -> Result<uapi::StreamStart> {
         let dev = self.dev();
-        let dir = self.stream_dir(req.direction)?;
+        let dir = match SlaveDir::try_from(req.direction) {
+            Ok(SlaveDir::MemToDev) => TransferDirection::MemToDev,
+            Ok(SlaveDir::DevToMem) => TransferDirection::DevToMem,
+            Err(v) => {
+                dev_dbg!(dev, "stream: bad direction {:#x}\n", v.0);
+                return Err(EINVAL);
+            }
+        };
         if req.flags != 0 {
             dev_dbg!(dev, "stream: unknown flags {:#x}\n", req.flags);
             return Err(EINVAL);
         }
         let slot = self.chan(req.chan)?;
-        if !slot.caps.supports(dir) {
-            dev_dbg!(dev, "stream: channel {} cannot do {:?}\n", req.chan, dir);
-            return Err(crate::xfer::eopnotsupp());
+        if !slot.supports(dir) {
+            return Err(refuse_direction(dev, req.chan, "stream"));
         }
         let max = self.shared.limits.max_inflight;
         if req.count == 0 || req.count > max || req.slot_size == 0 {
@@ -250,13 +283,10 @@ impl OpenFile {
         for _ in 0..req.count {
             slots.push(RingSlot::default(), GFP_KERNEL)?;
         }
-        let buf = {
-            let inner = self.inner.lock();
-            Self::find_buf(&inner, req.buf)?
-        };
+        let buf = self.bufs.get(req.buf)?;
         buf.check_range(req.offset, span)?;
         let allowed = match dir {
-            Direction::DevToMem => buf.device_may_write(),
+            TransferDirection::DevToMem => buf.device_may_write(),
             _ => buf.device_may_read(),
         };
         if !allowed {
@@ -267,6 +297,10 @@ impl OpenFile {
             );
             return Err(EINVAL);
         }
+        if !buf.is_on(slot.dma_device()) {
+            dev_dbg!(dev, "stream: buffer was allocated for another DMA device\n");
+            return Err(EINVAL);
+        }
         let cell = Arc::pin_init(
             pin_init!(RingCell {
                 chan: req.chan,
@@ -275,8 +309,11 @@ impl OpenFile {
                         chan: req.chan,
                         dir,
                         buf,
-                        offset: req.offset,
-                        slot_size: req.slot_size,
+                        geo: Geometry {
+                            count: req.count,
+                            offset: req.offset,
+                            slot_size: req.slot_size,
+                        },
                         slots,
                         head: 0,
                         tail: 0,
@@ -294,63 +331,56 @@ impl OpenFile {
             GFP_KERNEL,
         )?;
         // Owning the channel is what makes the ring unique (also against a racing START).
-        self.claim(slot)?;
+        slot.claim(&self.events, Claim::Ring)?;
+        let mut out = *req;
         {
             let mut ring = cell.ring.lock();
-            if dir == Direction::DevToMem {
+            if dir == TransferDirection::DevToMem {
                 // Every slot goes to the device at once; a failure leaves nothing queued.
                 if let Err(e) = self.queue_slots(&mut ring, req.count, &[]) {
                     drop(ring);
-                    self.unclaim(slot);
+                    let _ = slot.unclaim(&self.events, Claim::Ring);
                     return Err(e);
                 }
             }
-            req.queued = ring.queued;
+            out.queued = ring.queued;
         }
-        if let Err(e) = self.inner.lock().rings.push(cell.clone(), GFP_KERNEL) {
+        if let Err(e) = self.rings.rings.lock().push(cell.clone(), GFP_KERNEL) {
             self.stop_ring(&mut cell.ring.lock());
             return Err(e.into());
         }
-        write_arg(arg, &req)?;
-        Ok(0)
+        Ok(out)
     }
 
-    pub(super) fn stream_push(&self, arg: usize) -> Result<isize> {
-        let mut req: StreamPush = read_arg(arg)?;
+    /// `AXI_DMA_IOC_STREAM_PUSH`, with the lengths already copied from user space.
+    pub(crate) fn stream_push(
+        &self,
+        req: &uapi::StreamPush,
+        lens: &[u32],
+    ) -> Result<uapi::StreamPush> {
         let dev = self.dev();
         if req.count == 0 || req.count > self.shared.limits.max_inflight {
             dev_dbg!(dev, "stream push: bad count {}\n", req.count);
             return Err(EINVAL);
         }
-        // The lengths are copied before any lock is taken.
-        let mut lens = KVec::new();
-        if req.lens != 0 {
-            let ptr = usize::try_from(req.lens).map_err(|_| EFAULT)?;
-            let n = req.count as usize;
-            lens = KVec::with_capacity(n, GFP_KERNEL)?;
-            let mut r = UserSlice::new(UserPtr::from_addr(ptr), n * size_of::<u32>()).reader();
-            for _ in 0..n {
-                lens.push(r.read::<u32>()?, GFP_KERNEL)?;
-            }
-        }
-        let cell = self.ring_of(req.chan)?;
+        let cell = self.rings.of(req.chan)?;
         let mut guard = cell.ring.lock();
         let ring = &mut *guard;
         if ring.stopped {
             return Err(ENOENT);
         }
-        if ring.dir == Direction::DevToMem && req.lens != 0 {
+        if ring.dir == TransferDirection::DevToMem && req.lens != 0 {
             dev_dbg!(dev, "stream push: lengths are for tx rings\n");
             return Err(EINVAL);
         }
         if lens
             .iter()
-            .any(|&l| l == 0 || u64::from(l) > ring.slot_size)
+            .any(|&l| l == 0 || u64::from(l) > ring.geo.slot_size)
         {
             dev_dbg!(dev, "stream push: a length is 0 or larger than the slot\n");
             return Err(EINVAL);
         }
-        let free = ring.count() - ring.queued;
+        let free = ring.geo.count - ring.queued;
         if req.count > free {
             dev_dbg!(
                 dev,
@@ -358,19 +388,20 @@ impl OpenFile {
                 req.count,
                 free
             );
-            return Err(Error::from_errno(-ENOSPC_NR));
+            return Err(no_free_slots());
         }
-        req.first = ring.head;
+        let first = ring.head;
         // Slots go in ring order: never-queued free slots (left by a START that could not
         // queue them all) come before the held ones, which were reaped most recently.
         let unheld = free - ring.held.min(free);
-        let n = self.queue_slots(ring, req.count, &lens)?;
+        let n = self.queue_slots(ring, req.count, lens)?;
         ring.held -= n.saturating_sub(unheld).min(ring.held);
-        req.count = n;
-        req.queued = ring.queued;
-        drop(guard);
-        write_arg(arg, &req)?;
-        Ok(0)
+        Ok(uapi::StreamPush {
+            count: n,
+            first,
+            queued: ring.queued,
+            ..*req
+        })
     }
 
     /// Moves up to `max - out.len()` finished slots of `chan`'s ring into `out`, in order.
@@ -378,10 +409,10 @@ impl OpenFile {
     fn stream_collect(
         &self,
         chan: u32,
-        out: &mut KVec<StreamDone>,
+        out: &mut KVec<uapi::StreamDone>,
         max: usize,
     ) -> Result<(u32, u64)> {
-        let cell = self.ring_of(chan)?;
+        let cell = self.rings.of(chan)?;
         let mut guard = cell.ring.lock();
         let ring = &mut *guard;
         if ring.stopped {
@@ -389,29 +420,29 @@ impl OpenFile {
         }
         while out.len() < max && ring.readable() {
             let tail = ring.tail;
-            let off = ring.slot_offset(tail);
+            let off = ring.geo.slot_offset(tail);
             let s = ring.slots.get_mut(tail as usize).ok_or(EINVAL)?;
             let Some(x) = s.xfer.take() else { break };
-            let (error, bytes) = x.outcome();
-            let flags = if s.gap { STREAM_GAP } else { 0 };
-            if ring.dir == Direction::DevToMem && bytes > 0 {
+            let o = x.outcome().unwrap_or(Outcome::Cancelled(0));
+            let flags = if s.gap { uapi::STREAM_GAP } else { 0 };
+            if ring.dir == TransferDirection::DevToMem && o.bytes() > 0 {
                 // The received bytes go back to the CPU.
-                ring.buf.sync(off, bytes, true)?;
+                ring.buf.sync(off, o.bytes(), true)?;
             }
             out.push(
-                StreamDone {
+                uapi::StreamDone {
                     seq: ring.seq,
-                    bytes,
+                    bytes: o.bytes(),
                     slot: tail,
-                    error,
+                    error: o.errno(),
                     flags,
                     pad: 0,
                 },
                 GFP_KERNEL,
             )?;
-            ring.tail = ring.next(tail);
+            ring.tail = ring.geo.next(tail);
             ring.queued -= 1;
-            if ring.dir == Direction::DevToMem {
+            if ring.dir == TransferDirection::DevToMem {
                 ring.held += 1;
             }
             ring.seq += 1;
@@ -419,9 +450,12 @@ impl OpenFile {
         Ok((ring.queued, ring.overruns))
     }
 
-    pub(super) fn stream_reap(&self, arg: usize) -> Result<isize> {
-        let mut req: StreamReap = read_arg(arg)?;
-        if req.max == 0 || req.max > REAP_MAX || req.min > req.max {
+    /// `AXI_DMA_IOC_STREAM_REAP`: the entries to write to `req.entries`, and the structure.
+    pub(crate) fn stream_reap(
+        &self,
+        req: &uapi::StreamReap,
+    ) -> Result<(KVec<uapi::StreamDone>, uapi::StreamReap)> {
+        if req.max == 0 || req.max > uapi::REAP_MAX || req.min > req.max {
             dev_dbg!(
                 self.dev(),
                 "stream reap: bad max {} / min {}\n",
@@ -431,37 +465,33 @@ impl OpenFile {
             return Err(EINVAL);
         }
         let max = req.max as usize;
-        let entries_len = max.checked_mul(size_of::<StreamDone>()).ok_or(EOVERFLOW)?;
-        let entries_ptr = usize::try_from(req.entries).map_err(|_| EFAULT)?;
         let mut out = KVec::with_capacity(max, GFP_KERNEL)?;
-        let ms = self.timeout(req.timeout_ms);
         let (queued, overruns) = self.collect_wait(
             &mut out,
             req.min as usize,
-            ms,
+            self.timeout(req.timeout_ms),
             |out| self.stream_collect(req.chan, out, max),
             |&(queued, _)| queued == 0,
         )?;
-        // Reaped slots are already the caller's: a fault writing them back loses them for
-        // this call only (rx slots stay held, to be pushed again).
-        write_entries(entries_ptr, entries_len, &out)?;
-        req.count = out.len() as u32;
-        req.queued = queued;
-        req.overruns = overruns;
-        write_arg(arg, &req)?;
-        Ok(0)
+        let r = uapi::StreamReap {
+            // CAST: at most `REAP_MAX`.
+            count: out.len() as u32,
+            queued,
+            overruns,
+            ..*req
+        };
+        Ok((out, r))
     }
 
-    pub(super) fn stream_stop(&self, arg: usize) -> Result<isize> {
-        let mut req: StreamStop = read_arg(arg)?;
+    /// `AXI_DMA_IOC_STREAM_STOP`.
+    pub(crate) fn stream_stop(&self, req: &uapi::StreamStop) -> Result<uapi::StreamStop> {
         let cell = {
-            let mut inner = self.inner.lock();
-            let pos = inner
-                .rings
+            let mut rings = self.rings.rings.lock();
+            let pos = rings
                 .iter()
                 .position(|r| r.chan == req.chan)
                 .ok_or(ENOENT)?;
-            inner.rings.remove(pos).map_err(|_| EINVAL)?
+            rings.remove(pos).map_err(|_| EINVAL)?
         };
         let mut ring = cell.ring.lock();
         let aborted = self.stop_ring(&mut ring);
@@ -469,52 +499,23 @@ impl OpenFile {
             .slots
             .iter()
             .filter_map(|s| s.xfer.as_ref())
-            .filter(|x| x.outcome().0 != -crate::xfer::ECANCELED_NR)
+            .filter(|x| !matches!(x.outcome(), Some(Outcome::Cancelled(_))))
             .count();
-        req.aborted = aborted;
-        req.completed = ring.seq + done_unreaped as u64;
-        req.overruns = ring.overruns;
-        // The buffer reference goes only now, with nothing of the ring in flight.
-        drop(ring);
-        drop(cell);
-        write_arg(arg, &req)?;
-        Ok(0)
-    }
-
-    /// Makes this file's ring the owner of `slot`'s channel: `EBUSY` while another file
-    /// owns it or has transfers in flight on it.
-    fn claim(&self, slot: &ChanSlot) -> Result {
-        let mut st = slot.state.lock();
-        if st.chan.is_none() {
-            return Err(ENODEV);
-        }
-        let foreign = st
-            .inflight
-            .iter()
-            .any(|x| !x.is_done() && !Arc::ptr_eq(x.events(), &self.events));
-        if st.ring_owner.is_some() || foreign {
-            dev_dbg!(self.dev(), "stream: channel busy with another file\n");
-            return Err(EBUSY);
-        }
-        st.ring_owner = Some(self.events.clone());
-        Ok(())
-    }
-
-    fn unclaim(&self, slot: &ChanSlot) {
-        let mut st = slot.state.lock();
-        if st
-            .ring_owner
-            .as_ref()
-            .is_some_and(|o| Arc::ptr_eq(o, &self.events))
-        {
-            st.ring_owner = None;
-        }
+        Ok(uapi::StreamStop {
+            aborted,
+            // CAST: at most `count` slots.
+            completed: ring.seq + done_unreaped as u64,
+            overruns: ring.overruns,
+            ..*req
+        })
+        // The ring (and its buffer reference) goes after this; the channel holds the
+        // buffer of any aborted slot until it is known quiet.
     }
 
     /// Stops whatever `ring` still has with the device and gives its channel free. The
     /// channel is terminated if a slot is still queued (the ring owns the channel, so only
     /// this file's transfers on it are aborted). Returns how many slots were aborted.
-    pub(super) fn stop_ring(&self, ring: &mut Ring) -> u32 {
+    fn stop_ring(&self, ring: &mut Ring) -> u32 {
         if ring.stopped {
             return 0;
         }
@@ -522,22 +523,41 @@ impl OpenFile {
         let Ok(slot) = self.chan(ring.chan) else {
             return 0;
         };
-        let mut pending = KVec::new();
-        for s in ring.slots.iter() {
-            if let Some(x) = s.xfer.as_ref().filter(|x| !x.is_done()) {
-                if pending.push(x.clone(), GFP_KERNEL).is_err() {
-                    break;
-                }
-            }
-        }
         if ring.busy() {
             dev_dbg!(self.dev(), "stream: terminating channel {}\n", ring.chan);
-            terminate(&self.shared, slot, None);
+            let _ = slot.terminate(Terminator::Stop);
         }
-        self.unclaim(slot);
-        pending
+        let _ = slot.unclaim(&self.events, Claim::Ring);
+        // CAST: at most `count` slots.
+        ring.slots
             .iter()
-            .filter(|x| x.outcome().0 == -crate::xfer::ECANCELED_NR)
+            .filter_map(|s| s.xfer.as_ref())
+            .filter(|x| matches!(x.outcome(), Some(Outcome::Cancelled(_))))
             .count() as u32
+    }
+}
+
+#[kunit_tests(axi_dma_ring)]
+mod tests {
+    use super::Geometry;
+
+    #[test]
+    fn slots_wrap_and_offsets_stride() {
+        let g = Geometry {
+            count: 3,
+            offset: 4096,
+            slot_size: 1000,
+        };
+        assert_eq!(g.next(0), 1);
+        assert_eq!(g.next(1), 2);
+        assert_eq!(g.next(2), 0);
+        assert_eq!(g.slot_offset(0), 4096);
+        assert_eq!(g.slot_offset(2), 6096);
+        let one = Geometry {
+            count: 1,
+            offset: 0,
+            slot_size: 64,
+        };
+        assert_eq!(one.next(0), 0);
     }
 }

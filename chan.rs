@@ -1,0 +1,671 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One named channel of the client node ([`ChanSlot`]): starting transfers, terminating
+//! them, exclusive ownership, and keeping DMA memory alive until the engine is done with it.
+//!
+//! # What a terminate guarantees, per provider (Linux 7.2)
+//!
+//! A terminate aborts every transfer on the channel, whoever submitted it. Two questions
+//! decide when the memory of an aborted transfer may be freed and when a completion
+//! callback's reference may be given back:
+//!
+//! | provider | `terminate_all` stops the engine? | `device_synchronize`? |
+//! |---|---|---|
+//! | pl330 (Zynq-7000) | yes (DMAKILL of the thread) | no: the tasklet may still be calling a callback on the other core |
+//! | xilinx_dma (AXI DMA) | yes (RS=0, waits for halted) | yes |
+//! | zynqmp_dma (GDMA/ADMA) | no: masks interrupts and frees descriptors only | yes |
+//!
+//! One more provider fact no client can repair: zynqmp_dma's tasklet walks its `done_list`
+//! with the channel lock dropped around each callback, and `terminate_all` frees that list
+//! meanwhile; a terminate that lands in that window can send the tasklet round a list it no
+//! longer owns (seen in the SMP guest as a soft lockup under a cancel storm). The driver
+//! terminates only when a transfer is still pending, which keeps cancels of idle channels
+//! away from it; cancelling a running GDMA transfer stays exposed to the upstream bug.
+//!
+//! Hence (see [`ChanSlot::terminate`]):
+//! - after any terminate that aborted a transfer, or while a callback may still hold its
+//!   reference on a provider without `device_synchronize`, the channel is *recycled*:
+//!   released (which synchronises and frees the provider's channel resources: pl330 kills
+//!   its tasklet) and requested again. Only then are callback references given back.
+//!   Recycling also resets providers that a mid-transfer terminate leaves unusable (ZynqMP
+//!   GDMA keeps the channel marked busy with interrupts masked).
+//! - the buffers of aborted transfers stay referenced by the channel until it was released,
+//!   and on providers whose terminate does not stop the engine (zynqmp_dma: neither does
+//!   its `free_chan_resources`) for a further grace period long enough for the engine to
+//!   finish the transfer at any plausible rate ([`QUARANTINE_BASE_MS`] plus the length at
+//!   [`QUARANTINE_MIN_BYTES_PER_MS`]). No emulator shows this: QEMU finishes transfers
+//!   instantly.
+//!
+//! # Locking
+//!
+//! [`ChanSlot::state`] is taken after a ring's lock and after the file's tables (never
+//! with the file's table locks held across it) and before the provider's locks; it is never
+//! taken in the completion callback, which only touches atomics.
+
+use kernel::{
+    device::Device,
+    prelude::*,
+    str::CString,
+    sync::{
+        aref::ARef,
+        atomic::Relaxed,
+        Arc,
+        Mutex, //
+    },
+    time::{
+        delay::fsleep,
+        Delta,
+        Instant,
+        Monotonic, //
+    },
+};
+
+use crate::{
+    buffer::Buffer,
+    dmaengine::{
+        callback_pending,
+        reclaim_callback_ref,
+        Caps,
+        Channel,
+        Quiet,
+        ResidueGranularity,
+        Status,
+        TransferDirection, //
+    },
+    stats::ChanStats,
+    xfer::{
+        AbortCause,
+        Events,
+        Xfer, //
+    },
+};
+
+/// Grace period after an abort on a provider whose terminate does not stop the engine.
+pub(crate) const QUARANTINE_BASE_MS: i64 = 1000;
+/// The slowest rate at which such an engine is assumed to finish an aborted transfer.
+pub(crate) const QUARANTINE_MIN_BYTES_PER_MS: u64 = 64 * 1024;
+
+/// The device side of a slave channel.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct SlaveCfg {
+    pub(crate) dev_addr: u64,
+    pub(crate) width: u32,
+    pub(crate) burst: u32,
+}
+
+/// A transfer on the channel with the buffers it uses.
+struct InFlight {
+    xfer: Arc<Xfer>,
+    _bufs: [Option<Arc<Buffer>>; 2],
+}
+
+/// Buffers of aborted transfers, held until `until` (see the module docs).
+struct Quarantined {
+    until: Instant<Monotonic>,
+    _entries: KVec<InFlight>,
+}
+
+/// The exclusive owner of a channel and why it owns it.
+struct Owner {
+    file: Arc<Events>,
+    /// `AXI_DMA_IOC_CLAIM`.
+    claimed: bool,
+    /// A ring runs on the channel.
+    ring: bool,
+    /// An in-kernel benchmark runs on the channel.
+    bench: bool,
+}
+
+/// Why a file owns a channel (see [`ChanSlot::claim`]).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum Claim {
+    /// Asked for by user space.
+    Explicit,
+    /// A ring.
+    Ring,
+    /// An in-kernel benchmark.
+    Bench,
+}
+
+/// Who asks for a terminate, and so what is refused and how aborts are reported.
+#[derive(Copy, Clone)]
+pub(crate) enum Terminator<'a> {
+    /// `AXI_DMA_IOC_CANCEL` of a file: refused (`EBUSY`) while another file owns the
+    /// channel or has transfers in flight on it.
+    Cancel(&'a Arc<Events>),
+    /// The wait for this transfer timed out (it is reported as `ETIMEDOUT`).
+    Timeout(&'a Arc<Xfer>),
+    /// A file stops its own work (a ring, a failed loopback, its release).
+    Stop,
+}
+
+/// The fields of a [`ChanSlot`] protected by its lock.
+struct ChanState {
+    /// `None` after unbind, or while a re-request after a recycle failed (retried on use).
+    chan: Option<Channel>,
+    unbound: bool,
+    /// Transfers submitted and possibly still in flight, with their buffers.
+    inflight: KVec<InFlight>,
+    owner: Option<Owner>,
+    /// The slave configuration in force for [memory-to-device, device-to-memory], applied
+    /// again when the channel is re-requested.
+    slave_cfg: [Option<SlaveCfg>; 2],
+    quarantine: KVec<Quarantined>,
+}
+
+/// One named channel of the client node.
+#[pin_data]
+pub(crate) struct ChanSlot {
+    pub(crate) index: u32,
+    pub(crate) name: CString,
+    /// The provider's channel name (e.g. `dma0chan1`).
+    pub(crate) provider: CString,
+    /// What the channel can do (the provider's capabilities narrowed by the DT).
+    pub(crate) caps: Caps,
+    /// Whether the provider is cache-coherent.
+    pub(crate) coherent: bool,
+    /// The device-side address from `linux,fifo-addresses`, if any.
+    pub(crate) fifo_addr: Option<u64>,
+    /// Whether the provider's terminate stops the engine (see the module docs).
+    halts_on_terminate: bool,
+    pub(crate) stats: Arc<ChanStats>,
+    /// The client device (channels are requested for it).
+    dev: ARef<Device>,
+    /// The provider device: buffers for this channel must be allocated on it.
+    dma_dev: ARef<Device>,
+    #[pin]
+    state: Mutex<ChanState>,
+}
+
+/// What [`ChanSlot::new`] needs to know about a requested channel.
+pub(crate) struct ChanSetup {
+    pub(crate) index: u32,
+    pub(crate) name: CString,
+    pub(crate) chan: Channel,
+    pub(crate) caps: Caps,
+    pub(crate) fifo_addr: Option<u64>,
+    pub(crate) halts_on_terminate: bool,
+    pub(crate) slave_cfg: [Option<SlaveCfg>; 2],
+}
+
+impl ChanSlot {
+    pub(crate) fn new(dev: &Device, s: ChanSetup) -> Result<Arc<Self>> {
+        let dma_dev: ARef<Device> = s.chan.dma_device().into();
+        let provider = CString::try_from(s.chan.name())?;
+        let coherent = crate::dma_mem::dev_is_coherent(&*dma_dev);
+        Arc::pin_init(
+            try_pin_init!(Self {
+                index: s.index,
+                name: s.name,
+                provider,
+                caps: s.caps,
+                coherent,
+                fifo_addr: s.fifo_addr,
+                halts_on_terminate: s.halts_on_terminate,
+                stats: ChanStats::new()?,
+                dev: dev.into(),
+                dma_dev,
+                state <- kernel::new_mutex!(
+                    ChanState {
+                        chan: Some(s.chan),
+                        unbound: false,
+                        inflight: KVec::new(),
+                        owner: None,
+                        slave_cfg: s.slave_cfg,
+                        quarantine: KVec::new(),
+                    },
+                    "ChanSlot::state"
+                ),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// The provider device (buffers used on this channel must live on it).
+    pub(crate) fn dma_device(&self) -> &Device {
+        &self.dma_dev
+    }
+
+    /// Whether `dir` is possible on this channel.
+    pub(crate) fn supports(&self, dir: TransferDirection) -> bool {
+        self.caps.directions.contains(dir)
+    }
+
+    /// Makes sure the channel is there: requested again if a recycle could not
+    /// (`ENODEV` after unbind).
+    fn ensure_chan(&self, st: &mut ChanState) -> Result {
+        if st.chan.is_none() {
+            if st.unbound {
+                return Err(ENODEV);
+            }
+            self.reopen(st)?;
+        }
+        Ok(())
+    }
+
+    /// Requests the channel again and replays its slave configuration.
+    fn reopen(&self, st: &mut ChanState) -> Result {
+        // SAFETY: `unbound` is false under the slot's lock, and `shutdown()` (called from
+        // unbind, before the device is unbound) sets it under the same lock: the client
+        // device is bound while we hold the lock.
+        let dev = unsafe { self.dev.as_bound() };
+        let chan = Channel::request(dev, &self.name).inspect_err(|e| {
+            dev_err!(
+                self.dev,
+                "channel {}: cannot request it again: {:?} (retried on next use)\n",
+                self.name.to_str().unwrap_or("?"),
+                e
+            )
+        })?;
+        for (dir, cfg) in [TransferDirection::MemToDev, TransferDirection::DevToMem]
+            .into_iter()
+            .zip(st.slave_cfg)
+        {
+            if let Some(c) = cfg {
+                // Streaming providers without `device_config` (AXI DMA) refuse; that was
+                // the case at probe too, where the configuration was kept all the same.
+                if let Err(e) = chan.slave_config(dir, c.dev_addr, c.width, c.burst) {
+                    if self.fifo_addr.is_some() {
+                        dev_err!(
+                            self.dev,
+                            "channel {}: slave configuration lost: {:?}\n",
+                            self.name.to_str().unwrap_or("?"),
+                            e
+                        );
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        st.chan = Some(chan);
+        Ok(())
+    }
+
+    /// Drops quarantined buffers whose grace period is over (all of them with `wait`,
+    /// sleeping until then: unbind).
+    fn drain_quarantine(st: &mut ChanState, wait: bool) {
+        if wait {
+            let now = Instant::<Monotonic>::now();
+            let left = st
+                .quarantine
+                .iter()
+                .map(|q| q.until - now)
+                .max()
+                .unwrap_or(Delta::ZERO);
+            if left > Delta::ZERO {
+                fsleep(left);
+            }
+        }
+        let now = Instant::<Monotonic>::now();
+        st.quarantine.retain(|q| q.until - now > Delta::ZERO);
+    }
+
+    /// Starts one transfer for the file whose identity is `file` (its events; the transfer
+    /// may report to other events, as KBENCH's do): prepares, submits and issues it. `src`/`dst` are (buffer, offset) pairs whose ranges and directions the caller
+    /// checked; here they are checked to live on this channel's provider.
+    pub(crate) fn start(
+        &self,
+        file: &Arc<Events>,
+        xfer: &Arc<Xfer>,
+        dir: TransferDirection,
+        src: Option<(&Arc<Buffer>, u64)>,
+        dst: Option<(&Arc<Buffer>, u64)>,
+        len: usize,
+    ) -> Result {
+        for (b, _) in Iterator::chain(src.iter(), dst.iter()) {
+            if !b.is_on(&*self.dma_dev) {
+                dev_dbg!(
+                    self.dev,
+                    "xfer: buffer allocated for another DMA device than channel {}'s\n",
+                    self.index
+                );
+                return Err(EINVAL);
+            }
+        }
+        let addr = |b: Option<(&Arc<Buffer>, u64)>| b.map(|(b, off)| b.dma_addr(off)).ok_or(EINVAL);
+        let (s_addr, d_addr) = (addr(src), addr(dst));
+        let mut done = KVec::new();
+        let r = (|| {
+            let mut guard = self.state.lock();
+            let st = &mut *guard;
+            if st
+                .owner
+                .as_ref()
+                .is_some_and(|o| !Arc::ptr_eq(&o.file, file))
+            {
+                dev_dbg!(
+                    self.dev,
+                    "xfer: channel {} is owned by another file\n",
+                    self.index
+                );
+                return Err(EBUSY);
+            }
+            // Finished transfers leave the list (their buffers are dropped after the lock).
+            let mut i = 0;
+            while i < st.inflight.len() {
+                if st.inflight[i].xfer.is_done() {
+                    let e = st.inflight.remove(i).map_err(|_| EINVAL)?;
+                    done.push(e, GFP_KERNEL)?;
+                } else {
+                    i += 1;
+                }
+            }
+            Self::drain_quarantine(st, false);
+            st.inflight.reserve(1, GFP_KERNEL)?;
+            let busy = !st.inflight.is_empty();
+            self.ensure_chan(st)?;
+            let chan = st.chan.as_ref().ok_or(ENODEV)?;
+            let desc = match dir {
+                TransferDirection::MemToMem => chan.prep_memcpy(d_addr?, s_addr?, len),
+                TransferDirection::MemToDev => chan.prep_slave(s_addr?, len, dir),
+                TransferDirection::DevToMem => chan.prep_slave(d_addr?, len, dir),
+            }
+            .map_err(|e| {
+                // A provider returns no descriptor both for requests it cannot describe and
+                // when its descriptor pool is used up; with transfers in flight the latter
+                // is likely, and retrying after reaping is the right reaction: EBUSY.
+                dev_dbg!(
+                    self.dev,
+                    "xfer: provider refused {} bytes ({:?}){}\n",
+                    len,
+                    dir,
+                    if busy {
+                        " with transfers in flight"
+                    } else {
+                        ""
+                    }
+                );
+                if busy {
+                    EBUSY
+                } else {
+                    e
+                }
+            })?;
+            xfer.begin();
+            let cookie = match desc.submit(xfer) {
+                Ok(c) => c,
+                Err(e) => {
+                    xfer.abort(AbortCause::Cancel);
+                    return Err(e);
+                }
+            };
+            xfer.cookie.store(cookie, Relaxed);
+            let entry = InFlight {
+                xfer: xfer.clone(),
+                _bufs: [src.map(|(b, _)| b.clone()), dst.map(|(b, _)| b.clone())],
+            };
+            // Capacity was reserved above: cannot fail.
+            st.inflight
+                .push_within_capacity(entry)
+                .map_err(|_| ENOMEM)?;
+            chan.issue_pending();
+            Ok(())
+        })();
+        drop(done);
+        r
+    }
+
+    /// Terminates every transfer on the channel and finishes those still pending. Returns
+    /// how many were aborted. See the module docs for what happens to the channel and the
+    /// buffers.
+    pub(crate) fn terminate(&self, by: Terminator<'_>) -> Result<u32> {
+        let mut guard = self.state.lock();
+        let st = &mut *guard;
+        if let Terminator::Cancel(file) = by {
+            let foreign = st
+                .inflight
+                .iter()
+                .any(|e| !e.xfer.is_done() && !Arc::ptr_eq(e.xfer.events(), file));
+            if foreign
+                || st
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| !Arc::ptr_eq(&o.file, file))
+            {
+                dev_dbg!(
+                    self.dev,
+                    "cancel: channel {} busy with other files\n",
+                    self.index
+                );
+                return Err(EBUSY);
+            }
+            if st.chan.is_none() && st.unbound {
+                return Err(ENODEV);
+            }
+        }
+        // Nothing to abort: no terminate. Besides saving the work, this keeps a CANCEL from
+        // racing a provider's completion tasklet for nothing (zynqmp_dma's cleanup loop can
+        // walk a list that its `terminate_all` empties under it; see the module docs).
+        let pending = st.inflight.iter().any(|e| !e.xfer.is_done());
+        if !pending && !matches!(by, Terminator::Timeout(_)) {
+            return Ok(0);
+        }
+        let (n, release) = self.terminate_locked(st, by);
+        drop(guard);
+        // The buffers of transfers that are over go outside the lock.
+        drop(release);
+        Ok(n)
+    }
+
+    /// Returns the number of aborted transfers and the entries to drop after unlocking.
+    fn terminate_locked(&self, st: &mut ChanState, by: Terminator<'_>) -> (u32, KVec<InFlight>) {
+        let list = core::mem::take(&mut st.inflight);
+        let synced = match st.chan.as_ref().map(Channel::terminate) {
+            Some(Ok(q)) => q,
+            Some(Err(e)) => {
+                dev_warn!(
+                    self.dev,
+                    "channel {}: terminate failed: {:?}\n",
+                    self.index,
+                    e
+                );
+                None
+            }
+            None => None,
+        };
+        let mut aborted = 0;
+        let mut bytes = 0u64;
+        for e in list.iter().filter(|e| !e.xfer.is_done()) {
+            aborted += 1;
+            bytes = bytes.saturating_add(e.xfer.len);
+            let cause = match by {
+                Terminator::Timeout(t) if Arc::ptr_eq(t, &e.xfer) => AbortCause::Timeout,
+                _ => AbortCause::Cancel,
+            };
+            e.xfer.abort(cause);
+        }
+        let refs_out = list.iter().any(|e| callback_pending(&e.xfer));
+        // An abort leaves the engine in an unknown state: release the channel (which also
+        // waits for callbacks), and so does a callback that may still be running on a
+        // provider without `device_synchronize`.
+        let quiet: Option<Quiet> = if aborted > 0 || (refs_out && synced.is_none()) {
+            let q = st.chan.take().map(Channel::release);
+            if !st.unbound {
+                // On failure the channel is requested again on next use.
+                let _ = self.reopen(st);
+            }
+            q
+        } else {
+            synced
+        };
+        // Without a channel nothing was submitted since it went (every path that takes it
+        // empties the list first), so no reference is out and none is given back.
+        if let Some(q) = quiet {
+            for e in list.iter() {
+                reclaim_callback_ref(&e.xfer, &q);
+            }
+        }
+        if aborted == 0 || self.halts_on_terminate {
+            return (aborted, list);
+        }
+        let ms = QUARANTINE_BASE_MS
+            .saturating_add(i64::try_from(bytes / QUARANTINE_MIN_BYTES_PER_MS).unwrap_or(i64::MAX));
+        let q = Quarantined {
+            until: Instant::<Monotonic>::now() + Delta::from_millis(ms.min(60_000)),
+            _entries: list,
+        };
+        if st.quarantine.reserve(1, GFP_KERNEL).is_ok() {
+            if let Err(kernel::alloc::kvec::PushError(q)) = st.quarantine.push_within_capacity(q) {
+                Self::wait_out(q);
+            }
+        } else {
+            // No memory to remember them: wait out the grace period here.
+            Self::wait_out(q);
+        }
+        (aborted, KVec::new())
+    }
+
+    fn wait_out(q: Quarantined) {
+        let left = q.until - Instant::<Monotonic>::now();
+        if left > Delta::ZERO {
+            fsleep(left);
+        }
+        drop(q);
+    }
+
+    /// Makes `file` the exclusive owner of the channel for `why`: `EBUSY` while another
+    /// file owns it or has transfers in flight on it; `ENODEV` after unbind.
+    pub(crate) fn claim(&self, file: &Arc<Events>, why: Claim) -> Result {
+        let mut st = self.state.lock();
+        if st.unbound {
+            return Err(ENODEV);
+        }
+        let foreign = st
+            .inflight
+            .iter()
+            .any(|e| !e.xfer.is_done() && !Arc::ptr_eq(e.xfer.events(), file));
+        let o = match st.owner.as_mut() {
+            Some(o) if !Arc::ptr_eq(&o.file, file) => None,
+            Some(o) => Some(o),
+            None if foreign => None,
+            None => {
+                st.owner = Some(Owner {
+                    file: file.clone(),
+                    claimed: false,
+                    ring: false,
+                    bench: false,
+                });
+                st.owner.as_mut()
+            }
+        };
+        let Some(o) = o else {
+            dev_dbg!(
+                self.dev,
+                "claim: channel {} busy with another file\n",
+                self.index
+            );
+            return Err(EBUSY);
+        };
+        let flag = match why {
+            Claim::Explicit => &mut o.claimed,
+            Claim::Ring => &mut o.ring,
+            Claim::Bench => &mut o.bench,
+        };
+        if *flag && why != Claim::Explicit {
+            // One ring and one benchmark at a time per channel.
+            return Err(EBUSY);
+        }
+        *flag = true;
+        Ok(())
+    }
+
+    /// Gives up `file`'s ownership for `why`; `EINVAL` if it did not have it.
+    pub(crate) fn unclaim(&self, file: &Arc<Events>, why: Claim) -> Result {
+        let mut st = self.state.lock();
+        let Some(o) = st.owner.as_mut().filter(|o| Arc::ptr_eq(&o.file, file)) else {
+            return Err(EINVAL);
+        };
+        let flag = match why {
+            Claim::Explicit => &mut o.claimed,
+            Claim::Ring => &mut o.ring,
+            Claim::Bench => &mut o.bench,
+        };
+        if !*flag {
+            return Err(EINVAL);
+        }
+        *flag = false;
+        if !(o.claimed || o.ring || o.bench) {
+            st.owner = None;
+        }
+        Ok(())
+    }
+
+    /// Drops finished transfers from the in-flight list, and with them their buffer
+    /// references (FREE and close, so that freed memory goes back at once rather than at
+    /// the channel's next transfer).
+    pub(crate) fn prune(&self) {
+        let mut done = KVec::new();
+        {
+            let mut st = self.state.lock();
+            let mut i = 0;
+            while i < st.inflight.len() {
+                if !st.inflight[i].xfer.is_done() {
+                    i += 1;
+                    continue;
+                }
+                match st.inflight.remove(i) {
+                    // Without room to defer it, `push` drops it here, under the lock.
+                    Ok(e) => {
+                        let _ = done.push(e, GFP_KERNEL);
+                    }
+                    Err(_) => break,
+                }
+            }
+            Self::drain_quarantine(&mut st, false);
+        }
+        drop(done);
+    }
+
+    /// Whether `file` has transfers still in flight on the channel.
+    pub(crate) fn has_pending_of(&self, file: &Arc<Events>) -> bool {
+        self.state
+            .lock()
+            .inflight
+            .iter()
+            .any(|e| !e.xfer.is_done() && Arc::ptr_eq(e.xfer.events(), file))
+    }
+
+    /// Bytes a transfer in flight has moved so far, if the provider can tell
+    /// (`None` with descriptor granularity: only the end is known).
+    pub(crate) fn progress(&self, xfer: &Xfer) -> Option<u64> {
+        if self.caps.residue == ResidueGranularity::Descriptor {
+            return None;
+        }
+        let st = self.state.lock();
+        let (s, residue) = st.chan.as_ref()?.tx_status(xfer.cookie.load(Relaxed));
+        (s == Status::InProgress && u64::from(residue) <= xfer.len)
+            .then(|| xfer.len - u64::from(residue))
+    }
+
+    /// Applies and remembers a slave configuration.
+    pub(crate) fn slave_config(&self, dir: TransferDirection, cfg: SlaveCfg) -> Result {
+        let mut guard = self.state.lock();
+        let st = &mut *guard;
+        self.ensure_chan(st)?;
+        let chan = st.chan.as_ref().ok_or(ENODEV)?;
+        chan.slave_config(dir, cfg.dev_addr, cfg.width, cfg.burst)?;
+        st.slave_cfg[usize::from(dir == TransferDirection::DevToMem)] = Some(cfg);
+        Ok(())
+    }
+
+    /// Unbind: stops every transfer, releases the channel and, once the engine is surely
+    /// done, every buffer the channel still holds. Open files keep working for everything
+    /// but DMA, which fails with `ENODEV`.
+    pub(crate) fn shutdown(&self) {
+        let mut guard = self.state.lock();
+        let st = &mut *guard;
+        st.unbound = true;
+        let (_, release) = self.terminate_locked(st, Terminator::Stop);
+        // Released even if nothing was aborted: no callback runs after this.
+        if let Some(c) = st.chan.take() {
+            let q = c.release();
+            for e in release.iter() {
+                reclaim_callback_ref(&e.xfer, &q);
+            }
+        }
+        st.owner = None;
+        Self::drain_quarantine(st, true);
+        drop(guard);
+        drop(release);
+    }
+}

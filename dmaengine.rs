@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! dmaengine channels: a seed for a `kernel::dmaengine` abstraction.
+//!
+//! Linux 7.2's `kernel` crate has no dmaengine support. This file wraps the C API (through
+//! the one-line wrappers of [`crate::ffi`]) in the shape of `rust/kernel/dma.rs`: owned
+//! types with `# Invariants`, release in `Drop`, and completion through a trait the
+//! callback is generic over, so that nothing here knows the driver using it.
+//!
+//! # Callbacks and quiescence
+//!
+//! A submitted descriptor's completion callback runs in atomic context (a tasklet or the
+//! IRQ handler). It owns one reference to its [`Completion`] target, given back by the
+//! callback itself, or by the submitter when the callback will never run. The second case
+//! is the dangerous one: after `dmaengine_terminate_sync()` a callback may still be running
+//! on another CPU unless the provider implements `device_synchronize`. In Linux 7.2:
+//! - `xilinx_dma` (AXI DMA) and `zynqmp_dma` (GDMA/ADMA) implement it (`tasklet_kill()`);
+//! - `pl330` does not: its tasklet calls callbacks with the channel lock dropped, so a
+//!   terminate can return while a callback runs on the other Cortex-A9 core. Only
+//!   `dma_release_channel()` waits for it (`pl330_free_chan_resources()` kills the tasklet).
+//!
+//! So a reference is only given back with a [`Quiet`] proof, which only
+//! [`Channel::terminate`] (on a provider that synchronises) and [`Channel::release`] make.
+//!
+//! # Examples
+//!
+//! ```ignore
+//! let chan = Channel::request(dev, c"tx")?;
+//! let desc = chan.prep_slave(buf_dma, len, TransferDirection::MemToDev)?;
+//! let submitted = desc.submit(&target)?; // `target: Arc<impl Completion>`
+//! chan.issue_pending();
+//! // ... the callback calls `target.complete()` ...
+//! ```
+
+use core::{
+    marker::PhantomData,
+    ptr::NonNull, //
+};
+use kernel::{
+    device::{
+        Bound,
+        Device,
+        Normal, //
+    },
+    error::{
+        from_err_ptr,
+        to_result, //
+    },
+    ffi::{
+        c_ulong,
+        c_void, //
+    },
+    prelude::*,
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        Arc,
+    },
+};
+
+use crate::ffi;
+
+/// `enum dma_transfer_direction` (the subset this driver uses).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum TransferDirection {
+    /// `DMA_MEM_TO_MEM` (memcpy).
+    MemToMem = 0,
+    /// `DMA_MEM_TO_DEV` (AXI DMA MM2S, "tx").
+    MemToDev = 1,
+    /// `DMA_DEV_TO_MEM` (AXI DMA S2MM, "rx").
+    DevToMem = 2,
+}
+
+impl TransferDirection {
+    /// The bit of this direction in a [`DirectionSet`] (`BIT(DMA_*)`, as in
+    /// `struct dma_slave_caps::directions`).
+    pub(crate) const fn bit(self) -> u32 {
+        1 << self as u32
+    }
+}
+
+/// A set of [`TransferDirection`]s, as `struct dma_slave_caps::directions`.
+#[derive(Copy, Clone, Default, PartialEq, Eq, Debug)]
+pub(crate) struct DirectionSet(u32);
+
+impl DirectionSet {
+    /// No direction.
+    pub(crate) const EMPTY: Self = Self(0);
+    /// Only `dir`.
+    pub(crate) const fn only(dir: TransferDirection) -> Self {
+        Self(dir.bit())
+    }
+    /// Whether `dir` is in the set.
+    pub(crate) const fn contains(self, dir: TransferDirection) -> bool {
+        self.0 & dir.bit() != 0
+    }
+    /// The set with `dir` added.
+    pub(crate) const fn with(self, dir: TransferDirection) -> Self {
+        Self(self.0 | dir.bit())
+    }
+    /// The set without `dir`.
+    pub(crate) const fn without(self, dir: TransferDirection) -> Self {
+        Self(self.0 & !dir.bit())
+    }
+    /// The common directions of both sets.
+    pub(crate) const fn intersect(self, other: Self) -> Self {
+        Self(self.0 & other.0)
+    }
+    /// The raw bits (`BIT(DMA_MEM_TO_MEM) | ...`).
+    pub(crate) const fn bits(self) -> u32 {
+        self.0
+    }
+}
+
+/// `enum dma_residue_granularity`: how precisely a provider reports the bytes left.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum ResidueGranularity {
+    /// Only per descriptor: a transfer in flight reports its whole length as left.
+    Descriptor = 0,
+    /// Per finished segment.
+    Segment = 1,
+    /// Per burst.
+    Burst = 2,
+}
+
+impl ResidueGranularity {
+    fn from_raw(v: u32) -> Self {
+        match v {
+            1 => Self::Segment,
+            2 => Self::Burst,
+            _ => Self::Descriptor,
+        }
+    }
+}
+
+/// What a channel can do, read from its provider.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Caps {
+    /// Directions the channel's device supports. Note that some providers (xilinx_dma)
+    /// report the whole device's directions for each of its channels.
+    pub(crate) directions: DirectionSet,
+    /// Required alignment of memcpy addresses and lengths, in bytes (a power of two).
+    pub(crate) addr_align: u32,
+    /// `dma_get_max_seg_size()` of the provider device: the largest segment its DMA
+    /// mappings are built from (a memcpy may be split into several by the provider).
+    pub(crate) max_seg_size: u32,
+    /// Residue reporting granularity.
+    pub(crate) residue: ResidueGranularity,
+    /// Whether the provider implements `device_synchronize`.
+    pub(crate) synchronizes: bool,
+}
+
+/// `enum dmaengine_tx_result`: how a descriptor ended, as its callback reports it.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum TxResult {
+    /// `DMA_TRANS_NOERROR`.
+    NoError,
+    /// `DMA_TRANS_READ_FAILED`, `DMA_TRANS_WRITE_FAILED` (or an unknown code).
+    Failed,
+    /// `DMA_TRANS_ABORTED`.
+    Aborted,
+}
+
+impl TxResult {
+    fn from_raw(v: u32) -> Self {
+        match v {
+            0 => Self::NoError,
+            3 => Self::Aborted,
+            _ => Self::Failed,
+        }
+    }
+}
+
+/// `enum dma_status` of a cookie.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum Status {
+    /// `DMA_COMPLETE`.
+    Complete,
+    /// `DMA_IN_PROGRESS`.
+    InProgress,
+    /// `DMA_PAUSED`.
+    Paused,
+    /// `DMA_ERROR` (or an unknown value).
+    Error,
+}
+
+/// The flag that records whether a descriptor's callback still owns its reference to a
+/// [`Completion`] target. Embedded in the target; managed by this module only.
+pub(crate) struct CallbackRef(Atomic<u32>);
+
+impl CallbackRef {
+    /// A flag for a target not yet submitted.
+    pub(crate) const fn new() -> Self {
+        Self(Atomic::new(0))
+    }
+}
+
+/// The target of a descriptor's completion callback.
+///
+/// `complete` runs in atomic context (tasklet or hard IRQ): it must not sleep, allocate
+/// with `GFP_KERNEL`, take a mutex or free DMA memory.
+pub(crate) trait Completion: Send + Sync + Sized {
+    /// The descriptor ended with `result`; `residue` bytes were not transferred.
+    fn complete(&self, result: TxResult, residue: u32);
+    /// The flag this module uses to track the callback's reference.
+    fn callback_ref(&self) -> &CallbackRef;
+}
+
+/// Proof that no completion callback of a channel's past descriptors runs now or later.
+///
+/// Made only by [`Channel::terminate`] on a provider with `device_synchronize`, and by
+/// [`Channel::release`].
+pub(crate) struct Quiet(());
+
+/// A dmaengine channel.
+///
+/// # Invariants
+///
+/// `raw` is a channel returned by `dma_request_chan()` and not yet released; it is
+/// released exactly once, in [`Channel::release`] or [`Drop`].
+pub(crate) struct Channel {
+    raw: NonNull<ffi::DmaChan>,
+}
+
+// SAFETY: dmaengine channels may be used and released from any thread.
+unsafe impl Send for Channel {}
+// SAFETY: The dmaengine API serialises concurrent calls on a channel internally (the
+// provider's channel lock); our `&self` methods only call into it.
+unsafe impl Sync for Channel {}
+
+/// `DMA_PREP_INTERRUPT | DMA_CTRL_ACK`: a callback when done, and the provider may recycle
+/// the descriptor then (we never re-submit one).
+const PREP_FLAGS: c_ulong = (1 << 0) | (1 << 1);
+
+impl Channel {
+    /// Requests the channel named `name` in the `dma-names` property of `dev`.
+    pub(crate) fn request(dev: &Device<Bound>, name: &CStr) -> Result<Self> {
+        // SAFETY: `dev` is a valid, bound device and `name` a NUL-terminated string, both
+        // live for the call.
+        let raw =
+            unsafe { ffi::axi_dma_shim_request_chan(ffi::raw_device(dev), name.as_char_ptr()) };
+        let raw = from_err_ptr(raw)?;
+        // INVARIANT: `dma_request_chan()` returned a valid channel (not an ERR_PTR).
+        Ok(Self {
+            raw: NonNull::new(raw).ok_or(ENODEV)?,
+        })
+    }
+
+    fn as_ptr(&self) -> *mut ffi::DmaChan {
+        self.raw.as_ptr()
+    }
+
+    /// The provider's channel name, e.g. `dma0chan3`.
+    pub(crate) fn name(&self) -> &CStr {
+        // SAFETY: `dma_chan_name()` returns the channel device's name, valid while the
+        // channel is held (type invariant); the lifetime is tied to `&self`.
+        unsafe { CStr::from_char_ptr(ffi::axi_dma_shim_chan_name(self.as_ptr())) }
+    }
+
+    /// Reads the channel's capabilities.
+    pub(crate) fn caps(&self) -> Caps {
+        let (mut dirs, mut gran) = (0u32, 0u32);
+        let p = self.as_ptr();
+        // SAFETY: The channel is valid (type invariant); the out pointers are valid locals.
+        // Memcpy-only providers (e.g. ZynqMP GDMA) report no slave capabilities: an error
+        // here leaves both at 0, which is what we want.
+        let _ = unsafe { ffi::axi_dma_shim_slave_caps(p, &mut dirs, &mut gran) };
+        let mut directions = DirectionSet(dirs).without(TransferDirection::MemToMem);
+        // SAFETY: The channel is valid (type invariant).
+        if !unsafe { ffi::axi_dma_shim_can_slave(p) } {
+            directions = DirectionSet::EMPTY;
+        }
+        directions = directions.intersect(
+            DirectionSet::only(TransferDirection::MemToDev).with(TransferDirection::DevToMem),
+        );
+        // SAFETY: The channel is valid (type invariant).
+        if unsafe { ffi::axi_dma_shim_can_memcpy(p) } {
+            directions = directions.with(TransferDirection::MemToMem);
+        }
+        // SAFETY: The channel is valid (type invariant).
+        let align_log2 = unsafe { ffi::axi_dma_shim_copy_align_log2(p) };
+        Caps {
+            directions,
+            // `enum dmaengine_alignment` is at most DMAENGINE_ALIGN_64_BYTES (6).
+            addr_align: 1u32.checked_shl(align_log2).unwrap_or(1),
+            // SAFETY: The channel is valid (type invariant).
+            max_seg_size: unsafe { ffi::axi_dma_shim_max_seg_size(p) },
+            residue: ResidueGranularity::from_raw(gran),
+            // SAFETY: The channel is valid (type invariant).
+            synchronizes: unsafe { ffi::axi_dma_shim_has_synchronize(p) },
+        }
+    }
+
+    /// The device that performs the DMA (the provider): buffers are allocated on it.
+    pub(crate) fn dma_device(&self) -> &Device<Bound> {
+        // SAFETY: The channel is valid (type invariant), so the provider device is valid and
+        // bound: the dmaengine core refuses to unregister a device while its channels are
+        // held, and a provider's remove unregisters it before the device is unbound. The
+        // reference lives no longer than `&self`, i.e. than our hold on the channel.
+        unsafe {
+            Device::<Normal>::from_raw(ffi::axi_dma_shim_dma_device(self.as_ptr())).as_bound()
+        }
+    }
+
+    /// Configures the fixed device-side address, bus width and burst for slave transfers.
+    pub(crate) fn slave_config(
+        &self,
+        dir: TransferDirection,
+        dev_addr: u64,
+        width: u32,
+        burst: u32,
+    ) -> Result {
+        // SAFETY: The channel is valid (type invariant).
+        to_result(unsafe {
+            ffi::axi_dma_shim_slave_config(self.as_ptr(), dir as u32, dev_addr, width, burst)
+        })
+    }
+
+    /// Prepares a memcpy descriptor between two DMA addresses.
+    ///
+    /// The caller keeps the memory behind both ranges allocated until the descriptor
+    /// completed, or until the channel was released after a terminate.
+    pub(crate) fn prep_memcpy(&self, dst: u64, src: u64, len: usize) -> Result<Descriptor<'_>> {
+        // SAFETY: The channel is valid (type invariant); the addresses are only stored.
+        let raw =
+            unsafe { ffi::axi_dma_shim_prep_memcpy(self.as_ptr(), dst, src, len, PREP_FLAGS) };
+        Descriptor::new(raw)
+    }
+
+    /// Prepares a slave (memory-to-device or device-to-memory) descriptor; as
+    /// [`prep_memcpy`](Self::prep_memcpy) for the memory.
+    pub(crate) fn prep_slave(
+        &self,
+        buf: u64,
+        len: usize,
+        dir: TransferDirection,
+    ) -> Result<Descriptor<'_>> {
+        // SAFETY: As in `prep_memcpy`.
+        let raw = unsafe {
+            ffi::axi_dma_shim_prep_slave(self.as_ptr(), buf, len, dir as u32, PREP_FLAGS)
+        };
+        Descriptor::new(raw)
+    }
+
+    /// Starts the submitted descriptors.
+    pub(crate) fn issue_pending(&self) {
+        // SAFETY: The channel is valid (type invariant).
+        unsafe { ffi::axi_dma_shim_issue_pending(self.as_ptr()) }
+    }
+
+    /// Aborts every descriptor on the channel (`dmaengine_terminate_sync()`).
+    ///
+    /// Returns a [`Quiet`] proof only if the provider implements `device_synchronize` and
+    /// the terminate succeeded; otherwise a callback may still be running (pl330) and only
+    /// [`release`](Self::release) can make one. Note that a terminate does not always stop
+    /// the engine: ZynqMP GDMA's `terminate_all` masks interrupts and frees descriptors
+    /// while a running transfer goes on, so memory an aborted transfer used may still be
+    /// written until the channel is released (see `chan.rs`).
+    pub(crate) fn terminate(&self) -> Result<Option<Quiet>> {
+        // SAFETY: The channel is valid (type invariant); we are in process context.
+        to_result(unsafe { ffi::axi_dma_shim_terminate_sync(self.as_ptr()) })?;
+        // SAFETY: The channel is valid (type invariant).
+        let sync = unsafe { ffi::axi_dma_shim_has_synchronize(self.as_ptr()) };
+        Ok(sync.then_some(Quiet(())))
+    }
+
+    /// Status of the descriptor with `cookie`: its state and the bytes not yet transferred.
+    pub(crate) fn tx_status(&self, cookie: i32) -> (Status, u32) {
+        let mut residue = 0u32;
+        // SAFETY: The channel is valid (type invariant); `residue` is a valid local.
+        let s = unsafe { ffi::axi_dma_shim_tx_status(self.as_ptr(), cookie, &mut residue) };
+        let s = match s {
+            0 => Status::Complete,
+            1 => Status::InProgress,
+            2 => Status::Paused,
+            _ => Status::Error,
+        };
+        (s, residue)
+    }
+
+    /// Terminates and releases the channel. After this no callback of its descriptors runs:
+    /// `dma_release_channel()` synchronises (`dma_chan_put()` calls `dmaengine_synchronize()`)
+    /// and frees the channel's resources, which kills the providers' tasklets (pl330).
+    pub(crate) fn release(self) -> Quiet {
+        drop(self);
+        Quiet(())
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        // SAFETY: The channel is valid (type invariant); in process context.
+        let _ = unsafe { ffi::axi_dma_shim_terminate_sync(self.as_ptr()) };
+        // SAFETY: The channel is valid and released exactly once (type invariant).
+        unsafe { ffi::axi_dma_shim_release_chan(self.as_ptr()) }
+    }
+}
+
+/// A prepared, not yet submitted descriptor of a channel.
+///
+/// Dropping one unsubmitted leaves it to the provider, which recycles prepared descriptors
+/// on its next terminate or when the channel is released.
+pub(crate) struct Descriptor<'a> {
+    raw: NonNull<ffi::TxDesc>,
+    _chan: PhantomData<&'a Channel>,
+}
+
+impl Descriptor<'_> {
+    fn new(raw: *mut ffi::TxDesc) -> Result<Self> {
+        // The prep callbacks return NULL when the request cannot be described (bad
+        // alignment, length or resources).
+        Ok(Self {
+            raw: NonNull::new(raw).ok_or(EINVAL)?,
+            _chan: PhantomData,
+        })
+    }
+
+    /// Submits the descriptor with `target` as completion target; returns the cookie.
+    ///
+    /// The callback owns one reference to `target` until it ran, or until
+    /// [`reclaim_callback_ref`] gave it back with a [`Quiet`] proof.
+    pub(crate) fn submit<T: Completion>(self, target: &Arc<T>) -> Result<i32> {
+        let param = Arc::into_raw(target.clone());
+        target.callback_ref().0.store(1, Relaxed);
+        // SAFETY: `raw` is a prepared descriptor, submitted once (`self` is consumed);
+        // `param` is a reference to `target` that `callback::<T>` (or `reclaim`) gives back.
+        let cookie = unsafe {
+            ffi::axi_dma_shim_submit(self.raw.as_ptr(), callback::<T>, param.cast_mut().cast())
+        };
+        if cookie < 0 {
+            target.callback_ref().0.store(0, Relaxed);
+            // SAFETY: The submission failed, so the callback will never run: the reference
+            // made by `into_raw` above is still ours.
+            drop(unsafe { Arc::from_raw(param) });
+            return Err(Error::from_errno(cookie));
+        }
+        Ok(cookie)
+    }
+}
+
+/// The completion callback, called by the provider in atomic context.
+///
+/// # Safety
+///
+/// `param` must be a pointer made by `Arc::<T>::into_raw` in [`Descriptor::submit`], and
+/// `result` a valid `struct dmaengine_result` for the call.
+unsafe extern "C" fn callback<T: Completion>(
+    param: *mut c_void,
+    result: *const ffi::DmaengineResult,
+) {
+    // SAFETY: `result` is valid for the call (the function's safety requirement).
+    let (code, residue) = unsafe {
+        (
+            ffi::axi_dma_shim_result_code(result),
+            ffi::axi_dma_shim_result_residue(result),
+        )
+    };
+    let p = param.cast_const().cast::<T>();
+    // SAFETY: `param` is a reference owned by this callback, so the target is alive until
+    // we give the reference back below.
+    let target = unsafe { &*p };
+    target.complete(TxResult::from_raw(code), residue);
+    if target.callback_ref().0.xchg(0, Relaxed) == 1 {
+        // SAFETY: The flag was set by `submit`, and only this callback or `reclaim` (with a
+        // `Quiet` proof, i.e. never while this callback runs) clear it: the reference is
+        // given back exactly once. `Completion` targets free no DMA memory on drop, so
+        // dropping in atomic context is fine.
+        drop(unsafe { Arc::from_raw(p) });
+    }
+}
+
+/// Gives back the callback's reference of `target` if the callback did not run.
+///
+/// `_quiet` proves that no callback of the channel `target` was submitted to runs any
+/// more, so the flag cannot change under us.
+pub(crate) fn reclaim_callback_ref<T: Completion>(target: &Arc<T>, _quiet: &Quiet) {
+    if target.callback_ref().0.xchg(0, Relaxed) == 1 {
+        // SAFETY: The flag was set by `submit` and no callback runs any more (`Quiet`), so
+        // we own the reference `submit` made with `Arc::into_raw`.
+        drop(unsafe { Arc::from_raw(Arc::as_ptr(target)) });
+    }
+}
+
+/// Reads the `dma-names` strings of `dev` (at most `max`, at most 16).
+pub(crate) fn dma_names(dev: &Device<Bound>, max: usize) -> Result<KVec<kernel::str::CString>> {
+    let mut ptrs: [*const kernel::ffi::c_char; 16] = [core::ptr::null(); 16];
+    let n = max.min(ptrs.len());
+    // SAFETY: `dev` is valid; `ptrs` has room for `n` pointers; the strings point into the
+    // firmware node, which outlives this call (we copy them below).
+    let got = unsafe {
+        kernel::bindings::device_property_read_string_array(
+            ffi::raw_device(dev),
+            c"dma-names".as_char_ptr(),
+            ptrs.as_mut_ptr(),
+            n,
+        )
+    };
+    let got = usize::try_from(got).map_err(|_| Error::from_errno(got))?;
+    let mut names = KVec::with_capacity(got, GFP_KERNEL)?;
+    for p in ptrs.iter().take(got) {
+        // SAFETY: `device_property_read_string_array` filled the first `got` entries with
+        // valid NUL-terminated strings.
+        let s = unsafe { CStr::from_char_ptr(*p) };
+        names.push(kernel::str::CString::try_from(s)?, GFP_KERNEL)?;
+    }
+    Ok(names)
+}
+
+/// Makes `consumer` a consumer of `supplier` (`device_link_add()` with
+/// `DL_FLAG_AUTOREMOVE_CONSUMER`): the supplier (a DMA provider) cannot be unbound before
+/// the consumer was; the link goes when the consumer unbinds.
+pub(crate) fn link_consumer(consumer: &Device<Bound>, supplier: &Device<Bound>) -> Result {
+    /// `DL_FLAG_AUTOREMOVE_CONSUMER`.
+    const DL_FLAG_AUTOREMOVE_CONSUMER: u32 = 1 << 1;
+    // SAFETY: Both devices are valid and bound for the call.
+    let ok = unsafe {
+        ffi::axi_dma_shim_link_consumer(
+            ffi::raw_device(consumer),
+            ffi::raw_device(supplier),
+            DL_FLAG_AUTOREMOVE_CONSUMER,
+        )
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(EINVAL)
+    }
+}
+
+/// Whether the callback of `target`'s last submission still owns its reference (it did not
+/// run yet, or is running now).
+pub(crate) fn callback_pending<T: Completion>(target: &Arc<T>) -> bool {
+    target.callback_ref().0.load(Relaxed) == 1
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The state of one open file of the misc device ([`OpenFile`]).
+//!
+//! Each concern has its own table, file and lock:
+//! - `file/buffers.rs`: the buffer table (ALLOC, FREE, SYNC, and `mmap` lookups);
+//! - `file/transfers.rs`: the transfer table (XFER, WAIT, REAP, STATUS, CANCEL);
+//! - `file/ring.rs`: streaming rings (STREAM_*);
+//! - `file/kbench.rs`: the in-kernel benchmark (KBENCH).
+//!
+//! # Locking
+//!
+//! Order: `mmap_lock` -> a ring's lock -> a channel's state (`chan.rs`) -> the provider's
+//! locks. The buffer, transfer and ring *tables* are leaves: held only to look up, insert
+//! or remove entries, never across another lock, a DMA call or a user copy. No lock is held
+//! while user memory is read or written (that is `ioctl.rs`'s job, before and after).
+
+use kernel::{
+    prelude::*,
+    sync::{
+        atomic::{
+            Acquire, //
+        },
+        Arc,
+    },
+    time::{
+        Instant,
+        Monotonic, //
+    },
+};
+
+use crate::{
+    buffer::FileRegistration,
+    chan::{
+        ChanSlot,
+        Claim,
+        Terminator, //
+    },
+    device::Shared,
+    errno, ffi, uapi,
+    wait::{
+        Sleep,
+        Until,
+        WaitResult, //
+    },
+    xfer::Events,
+};
+
+mod buffers;
+mod kbench;
+mod ring;
+mod transfers;
+
+use buffers::BufTable;
+use ring::RingTable;
+use transfers::XferTable;
+
+/// How long a closing file lets its transfers finish on their own before it terminates
+/// their channels.
+const RELEASE_GRACE_MS: u32 = 200;
+
+/// The state of one open file.
+#[pin_data]
+pub(crate) struct OpenFile {
+    shared: Arc<Shared>,
+    /// The file's completion events; also the file's identity for channel ownership.
+    pub(crate) events: Arc<Events>,
+    #[pin]
+    bufs: BufTable,
+    #[pin]
+    xfers: XferTable,
+    #[pin]
+    rings: RingTable,
+    _registration: FileRegistration,
+}
+
+impl OpenFile {
+    /// Creates the state of a file being opened.
+    ///
+    /// # Safety
+    ///
+    /// `mapping` must be the `f_mapping` of the file being opened, which stays open until
+    /// the returned state is dropped.
+    pub(crate) unsafe fn new(
+        shared: Arc<Shared>,
+        mapping: *mut ffi::AddressSpace,
+    ) -> Result<Arc<Self>> {
+        let events = Events::new()?;
+        // SAFETY: The caller's guarantee; the registration is dropped with the state.
+        let registration = unsafe { shared.registry.register_file(mapping)? };
+        Arc::pin_init(
+            try_pin_init!(Self {
+                shared,
+                events,
+                bufs <- BufTable::new(),
+                xfers <- XferTable::new(),
+                rings <- RingTable::new(),
+                _registration: registration,
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    fn dev(&self) -> &kernel::device::Device {
+        &self.shared.dev
+    }
+
+    fn chan(&self, index: u32) -> Result<&Arc<ChanSlot>> {
+        self.shared.chan(index)
+    }
+
+    /// A user timeout (0: the module's default).
+    fn timeout(&self, ms: u32) -> u32 {
+        if ms == 0 {
+            self.shared.limits.default_timeout_ms
+        } else {
+            ms
+        }
+    }
+
+    /// `AXI_DMA_IOC_INFO`.
+    pub(crate) fn info(&self) -> uapi::Info {
+        let l = &self.shared.limits;
+        uapi::Info {
+            abi_version: uapi::ABI_VERSION,
+            // CAST: at most `MAX_CHANNELS`.
+            num_channels: self.shared.chans.len() as u32,
+            max_buffers: l.max_buffers,
+            max_inflight: l.max_inflight,
+            max_buffer_size: l.max_buffer_size,
+            reserved: [0; 4],
+        }
+    }
+
+    /// `AXI_DMA_IOC_CHAN_INFO`.
+    pub(crate) fn chan_info(&self, req: &uapi::ChanInfo) -> Result<uapi::ChanInfo> {
+        let slot = self.chan(req.index)?;
+        let mut out = uapi::ChanInfo {
+            index: req.index,
+            // `AXI_DMA_DIR_*` are the dmaengine direction bits.
+            directions: slot.caps.directions.bits(),
+            addr_align: slot.caps.addr_align,
+            max_seg_size: slot.caps.max_seg_size,
+            // CAST: the enum's discriminants are the UAPI values.
+            residue_granularity: slot.caps.residue as u32,
+            coherent: u32::from(slot.coherent),
+            ..Default::default()
+        };
+        uapi::copy_name(&mut out.name, slot.name.to_bytes());
+        uapi::copy_name(&mut out.provider, slot.provider.to_bytes());
+        Ok(out)
+    }
+
+    /// `AXI_DMA_IOC_CLAIM` / `AXI_DMA_IOC_UNCLAIM`.
+    pub(crate) fn claim(&self, req: &uapi::Claim, claim: bool) -> Result {
+        if req.flags != 0 {
+            return Err(EINVAL);
+        }
+        let slot = self.chan(req.chan)?;
+        if claim {
+            slot.claim(&self.events, Claim::Explicit)
+        } else {
+            slot.unclaim(&self.events, Claim::Explicit)
+        }
+    }
+
+    /// Runs `collect` until `out` holds `min` entries, `idle` says nothing is left in
+    /// flight, or `ms` passed, sleeping on the file's completion events in between (REAP
+    /// and STREAM_REAP). A signal ends the wait: `EINTR` if nothing was collected yet.
+    fn collect_wait<T, S>(
+        &self,
+        out: &mut KVec<T>,
+        min: usize,
+        ms: u32,
+        mut collect: impl FnMut(&mut KVec<T>) -> Result<S>,
+        idle: impl Fn(&S) -> bool,
+    ) -> Result<S> {
+        let t0 = Instant::<Monotonic>::now();
+        loop {
+            let seq = self.events.seq.load(Acquire);
+            let st = collect(out)?;
+            if out.len() >= min || idle(&st) {
+                return Ok(st);
+            }
+            let spent = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let left = u64::from(ms).saturating_sub(spent);
+            if left == 0 {
+                return Ok(st);
+            }
+            // CAST: `left <= ms`.
+            match self.events.wq.wait(
+                &self.events.seq,
+                Until::Ne(seq),
+                left as u32,
+                Sleep::Interruptible,
+            ) {
+                WaitResult::Ready => {}
+                WaitResult::TimedOut => return collect(out),
+                WaitResult::Interrupted if out.is_empty() => return Err(EINTR),
+                WaitResult::Interrupted => return Ok(st),
+            }
+        }
+    }
+
+    /// `poll()`: readable when a finished transfer or ring slot waits to be reaped.
+    pub(crate) fn readable(&self) -> bool {
+        self.xfers.any_reapable() || self.rings.any_readable()
+    }
+
+    /// Called when the file is released: stops this file's work and gives up what it owns.
+    /// Buffers of aborted transfers may outlive it, held by their channel (see `chan.rs`).
+    pub(crate) fn release(&self) {
+        // Rings first: an rx slot may wait for data forever, so they are stopped at once.
+        self.stop_rings();
+        // Give transfers in flight a moment to finish on their own, then stop their
+        // channels: their memory must not be freed under a running DMA.
+        let t0 = Instant::<Monotonic>::now();
+        for x in self.xfers.pending().iter() {
+            let spent = u32::try_from(t0.elapsed().as_millis()).unwrap_or(u32::MAX);
+            if spent >= RELEASE_GRACE_MS {
+                break;
+            }
+            let _ = x.wait(RELEASE_GRACE_MS - spent, Sleep::Uninterruptible);
+        }
+        for slot in self.shared.chans.iter() {
+            if slot.has_pending_of(&self.events) {
+                dev_dbg!(self.dev(), "release: terminating channel {}\n", slot.index);
+                let _ = slot.terminate(Terminator::Stop);
+            }
+            let _ = slot.unclaim(&self.events, Claim::Explicit);
+        }
+        self.xfers.clear();
+        self.bufs.clear();
+        for slot in self.shared.chans.iter() {
+            slot.prune();
+        }
+    }
+}
+
+/// The error for a direction a channel lacks.
+fn refuse_direction(dev: &kernel::device::Device, chan: u32, what: &str) -> Error {
+    dev_dbg!(dev, "{}: channel {} cannot do that direction\n", what, chan);
+    errno::eopnotsupp()
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! An open file's buffers: ALLOC, FREE, SYNC and the `mmap` offset space.
+
+use kernel::{
+    dma::DataDirection,
+    prelude::*,
+    sync::{
+        Arc,
+        Mutex, //
+    },
+};
+
+use super::OpenFile;
+use crate::{
+    buffer::Buffer,
+    uapi::{
+        self,
+        CachedDir,
+        SyncOp, //
+    },
+};
+
+/// Size of the per-file mmap offset space (offsets handed out by ALLOC).
+const MMAP_SPACE: u64 = 1 << 40;
+
+/// A buffer owned by an open file.
+struct BufSlot {
+    id: u32,
+    /// Start of the buffer's range in the file's mmap offset space.
+    offset: u64,
+    buf: Arc<Buffer>,
+}
+
+/// The fields of a [`BufTable`] protected by its lock.
+struct BufTableInner {
+    /// Sorted by `offset`.
+    slots: KVec<BufSlot>,
+    next_id: u32,
+}
+
+/// The buffers of an open file, by id and by mmap offset.
+#[pin_data]
+pub(super) struct BufTable {
+    #[pin]
+    inner: Mutex<BufTableInner>,
+}
+
+/// First fit of `size` bytes in an offset space of `space` bytes whose used ranges are
+/// `used` (sorted, non-overlapping `(start, len)`): the offset and the insertion index.
+fn first_fit(
+    used: impl Iterator<Item = (u64, u64)>,
+    size: u64,
+    space: u64,
+) -> Option<(u64, usize)> {
+    let mut off = 0u64;
+    let mut n = 0;
+    for (i, (start, len)) in used.enumerate() {
+        if off.checked_add(size)? <= start {
+            return Some((off, i));
+        }
+        off = start.checked_add(len)?;
+        n = i + 1;
+    }
+    (off.checked_add(size)? <= space).then_some((off, n))
+}
+
+impl BufTable {
+    pub(super) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            inner <- kernel::new_mutex!(
+                BufTableInner {
+                    slots: KVec::new(),
+                    next_id: 1,
+                },
+                "BufTable::inner"
+            ),
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.inner.lock().slots.len()
+    }
+
+    /// Adds `buf` (at most `max` buffers): its id and mmap offset.
+    fn insert(&self, buf: Arc<Buffer>, max: usize) -> Result<(u32, u64)> {
+        let mut inner = self.inner.lock();
+        if inner.slots.len() >= max {
+            return Err(ENOSPC);
+        }
+        let (off, pos) = first_fit(
+            inner.slots.iter().map(|s| (s.offset, s.buf.alloc_size)),
+            buf.alloc_size,
+            MMAP_SPACE,
+        )
+        .ok_or(ENOSPC)?;
+        let id = inner.next_id;
+        inner.next_id = inner.next_id.wrapping_add(1).max(1);
+        inner.slots.reserve(1, GFP_KERNEL)?;
+        inner
+            .slots
+            .insert_within_capacity(
+                pos,
+                BufSlot {
+                    id,
+                    offset: off,
+                    buf,
+                },
+            )
+            .map_err(|_| ENOMEM)?;
+        Ok((id, off))
+    }
+
+    fn remove(&self, id: u32) -> Option<Arc<Buffer>> {
+        let mut inner = self.inner.lock();
+        let pos = inner.slots.iter().position(|b| b.id == id)?;
+        inner.slots.remove(pos).ok().map(|s| s.buf)
+    }
+
+    /// Buffer `id` (`ENOENT` if this file has none).
+    pub(super) fn get(&self, id: u32) -> Result<Arc<Buffer>> {
+        self.inner
+            .lock()
+            .slots
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.buf.clone())
+            .ok_or(ENOENT)
+    }
+
+    /// Drops every buffer reference of the table (the file is released).
+    pub(super) fn clear(&self) {
+        let slots = core::mem::take(&mut self.inner.lock().slots);
+        // Freed (if nothing else holds them) outside the lock.
+        drop(slots);
+    }
+}
+
+impl OpenFile {
+    /// `AXI_DMA_IOC_ALLOC`.
+    pub(crate) fn alloc(&self, req: &uapi::Alloc) -> Result<uapi::Alloc> {
+        let l = &self.shared.limits;
+        let cached = uapi::decode_alloc_flags(req.flags)
+            .map_err(|f| {
+                dev_dbg!(self.dev(), "alloc: bad flags {:#x}\n", f.0);
+                EINVAL
+            })?
+            .map(|d| match d {
+                CachedDir::Both => DataDirection::Bidirectional,
+                CachedDir::ToDevice => DataDirection::ToDevice,
+                CachedDir::FromDevice => DataDirection::FromDevice,
+            });
+        if req.pad != 0 {
+            return Err(EINVAL);
+        }
+        if req.size == 0 || req.size > l.max_buffer_size {
+            dev_dbg!(
+                self.dev(),
+                "alloc: size {:#x} outside 1..={:#x}\n",
+                req.size,
+                l.max_buffer_size
+            );
+            return Err(EINVAL);
+        }
+        let slot = self.chan(req.chan)?;
+        let max = l.max_buffers as usize;
+        // A full table fails before the (possibly large) allocation.
+        if self.bufs.len() >= max {
+            dev_dbg!(self.dev(), "alloc: {} buffers already\n", max);
+            return Err(ENOSPC);
+        }
+        // SAFETY: The registry is not revoked while this file can allocate: `shutdown()`
+        // revokes it at unbind, after which `Buffer::alloc` fails with ENODEV; until then
+        // the provider device is bound (the client is its device-link consumer and still
+        // bound, see `device.rs`).
+        let dma_dev = unsafe { slot.dma_device().as_bound() };
+        let buf = Buffer::alloc(dma_dev, req.size, cached, &self.shared.registry)
+            .inspect_err(|e| dev_dbg!(self.dev(), "alloc: {:#x} bytes: {:?}\n", req.size, e))?;
+        let alloc_size = buf.alloc_size;
+        let (id, off) = self.bufs.insert(buf, max)?;
+        Ok(uapi::Alloc {
+            id,
+            mmap_offset: off,
+            mmap_size: alloc_size,
+            ..*req
+        })
+    }
+
+    /// Undoes an ALLOC whose result could not be written back (user space cannot know the
+    /// id).
+    pub(crate) fn alloc_undo(&self, id: u32) {
+        drop(self.bufs.remove(id));
+    }
+
+    /// `AXI_DMA_IOC_FREE`. The memory itself goes when the last mapping and transfer using
+    /// it are gone.
+    pub(crate) fn free(&self, req: &uapi::Free) -> Result {
+        if req.pad != 0 {
+            return Err(EINVAL);
+        }
+        match self.bufs.remove(req.id) {
+            Some(buf) => {
+                drop(buf);
+                // Finished transfers may still hold it on their channel's list.
+                for slot in self.shared.chans.iter() {
+                    slot.prune();
+                }
+                Ok(())
+            }
+            None => {
+                dev_dbg!(self.dev(), "free: no buffer {}\n", req.id);
+                Err(ENOENT)
+            }
+        }
+    }
+
+    /// `AXI_DMA_IOC_SYNC`: hands a byte range of a cached buffer over to the CPU or to the
+    /// device.
+    pub(crate) fn sync(&self, req: &uapi::Sync) -> Result {
+        let op = SyncOp::try_from(req.op).map_err(|v| {
+            dev_dbg!(self.dev(), "sync: bad op {}\n", v.0);
+            EINVAL
+        })?;
+        let buf = self.bufs.get(req.id)?;
+        if req.len == 0 {
+            return Err(EINVAL);
+        }
+        buf.sync(req.offset, req.len, op == SyncOp::ForCpu)
+    }
+
+    /// The buffer whose mmap range holds `offset`, and the offset inside it (`mmap`).
+    pub(crate) fn buf_at(&self, offset: u64) -> Result<(Arc<Buffer>, u64)> {
+        self.bufs
+            .inner
+            .lock()
+            .slots
+            .iter()
+            .find(|b| offset >= b.offset && offset - b.offset < b.buf.alloc_size)
+            .map(|b| (b.buf.clone(), offset - b.offset))
+            .ok_or(EINVAL)
+    }
+}
+
+#[kunit_tests(axi_dma_mmap_space)]
+mod tests {
+    use super::first_fit;
+
+    #[test]
+    fn first_fit_fills_holes_in_order() {
+        // Empty space: at 0.
+        assert_eq!(first_fit([].into_iter(), 4096, 1 << 20), Some((0, 0)));
+        // A hole before the first range.
+        assert_eq!(
+            first_fit([(8192, 4096)].into_iter(), 4096, 1 << 20),
+            Some((0, 0))
+        );
+        // Too small a hole: after the ranges.
+        assert_eq!(
+            first_fit([(4096, 4096), (12288, 4096)].into_iter(), 8192, 1 << 20),
+            Some((16384, 2))
+        );
+        // A hole in the middle that fits exactly.
+        assert_eq!(
+            first_fit([(0, 4096), (8192, 4096)].into_iter(), 4096, 1 << 20),
+            Some((4096, 1))
+        );
+        // The space is full.
+        assert_eq!(first_fit([(0, 1 << 20)].into_iter(), 4096, 1 << 20), None);
+        // Sizes near the top of u64 do not wrap.
+        assert_eq!(first_fit([(0, 4096)].into_iter(), u64::MAX, u64::MAX), None);
+    }
+}

@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! An open file's transfers: XFER (blocking, non-blocking, loopback), WAIT, REAP, STATUS,
+//! CANCEL and SLAVE_CONFIG.
+
+use kernel::{
+    prelude::*,
+    sync::{
+        Arc,
+        Mutex, //
+    },
+};
+
+use super::{
+    refuse_direction,
+    OpenFile, //
+};
+use crate::{
+    buffer::Buffer,
+    chan::{
+        ChanSlot,
+        SlaveCfg,
+        Terminator, //
+    },
+    dmaengine::TransferDirection,
+    uapi::{
+        self,
+        SlaveDir,
+        XferKind, //
+    },
+    wait::{
+        Sleep,
+        WaitResult, //
+    },
+    xfer::{
+        Outcome,
+        Xfer, //
+    },
+};
+
+/// A transfer of an open file, until user space collects it.
+struct XferEntry {
+    xfer: Arc<Xfer>,
+    /// A thread is waiting for it right now (`XFER` without `NONBLOCK`, or `WAIT`).
+    waiting: bool,
+    /// Submitted by a blocking `XFER`: never handed out by `REAP`, also when its wait was
+    /// interrupted by a signal (then `WAIT` with the id written back collects it), so that
+    /// another thread reaping on the same file cannot take it from its owner.
+    blocking: bool,
+    /// The send half of a `LOOPBACK` (this entry is its receive): collected with it.
+    companion: Option<u64>,
+}
+
+impl XferEntry {
+    /// Finished, and for `REAP` to hand out.
+    fn reapable(&self) -> bool {
+        !self.waiting && !self.blocking && self.xfer.is_done()
+    }
+}
+
+/// The fields of an [`XferTable`] protected by its lock.
+struct XferTableInner {
+    entries: KVec<XferEntry>,
+    next_id: u64,
+}
+
+/// The transfers of an open file that user space has not collected yet. Finished ones
+/// count against the file's limit until collected.
+#[pin_data]
+pub(super) struct XferTable {
+    #[pin]
+    inner: Mutex<XferTableInner>,
+}
+
+impl XferTable {
+    pub(super) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            inner <- kernel::new_mutex!(
+                XferTableInner {
+                    entries: KVec::new(),
+                    next_id: 1,
+                },
+                "XferTable::inner"
+            ),
+        })
+    }
+
+    /// Whether a finished transfer waits for `REAP`.
+    pub(super) fn any_reapable(&self) -> bool {
+        self.inner.lock().entries.iter().any(XferEntry::reapable)
+    }
+
+    /// The transfers still in flight.
+    pub(super) fn pending(&self) -> KVec<Arc<Xfer>> {
+        let inner = self.inner.lock();
+        let mut v = KVec::new();
+        for e in inner.entries.iter().filter(|e| !e.xfer.is_done()) {
+            if v.push(e.xfer.clone(), GFP_KERNEL).is_err() {
+                break;
+            }
+        }
+        v
+    }
+
+    /// Forgets every entry (the file is released).
+    pub(super) fn clear(&self) {
+        let entries = core::mem::take(&mut self.inner.lock().entries);
+        drop(entries);
+    }
+
+    fn unmark_waiting(&self, id: u64) {
+        if let Some(e) = self
+            .inner
+            .lock()
+            .entries
+            .iter_mut()
+            .find(|e| e.xfer.id == id)
+        {
+            e.waiting = false;
+        }
+    }
+
+    /// Removes transfer `id` and the send half of a loopback with it.
+    fn forget(&self, id: u64) {
+        let mut inner = self.inner.lock();
+        if let Some(pos) = inner.entries.iter().position(|e| e.xfer.id == id) {
+            if let Ok(e) = inner.entries.remove(pos) {
+                if let Some(c) = e.companion {
+                    if let Some(p) = inner.entries.iter().position(|e| e.xfer.id == c) {
+                        let _ = inner.entries.remove(p);
+                    }
+                }
+            }
+        }
+    }
+
+    fn set_companion(&self, id: u64, companion: u64) {
+        if let Some(e) = self
+            .inner
+            .lock()
+            .entries
+            .iter_mut()
+            .find(|e| e.xfer.id == id)
+        {
+            e.companion = Some(companion);
+        }
+    }
+
+    fn find(&self, id: u64) -> Result<Arc<Xfer>> {
+        self.inner
+            .lock()
+            .entries
+            .iter()
+            .find(|e| e.xfer.id == id)
+            .map(|e| e.xfer.clone())
+            .ok_or(ENOENT)
+    }
+}
+
+/// A validated transfer request.
+pub(super) struct Request<'a> {
+    pub(super) slot: &'a Arc<ChanSlot>,
+    dir: TransferDirection,
+    pub(super) src: Option<(Arc<Buffer>, u64)>,
+    pub(super) dst: Option<(Arc<Buffer>, u64)>,
+    pub(super) len: usize,
+}
+
+/// A (buffer, offset) pair borrowed from a [`Request`].
+pub(super) fn at(b: &Option<(Arc<Buffer>, u64)>) -> Option<(&Arc<Buffer>, u64)> {
+    b.as_ref().map(|(b, o)| (b, *o))
+}
+
+impl OpenFile {
+    /// Validates a memcpy, send or receive on `req.chan` (everything but the table).
+    pub(super) fn validate<'a>(&'a self, req: &uapi::Xfer, kind: XferKind) -> Result<Request<'a>> {
+        let dev = self.dev();
+        if req.flags & !uapi::XFER_NONBLOCK != 0 {
+            dev_dbg!(dev, "xfer: unknown flags {:#x}\n", req.flags);
+            return Err(EINVAL);
+        }
+        if req.len == 0 {
+            dev_dbg!(dev, "xfer: zero length\n");
+            return Err(EINVAL);
+        }
+        // Larger than any buffer can be: the same answer on 32- and 64-bit kernels.
+        if req.len > self.shared.limits.max_buffer_size {
+            dev_dbg!(dev, "xfer: length {:#x} beyond any buffer\n", req.len);
+            return Err(EINVAL);
+        }
+        let len = usize::try_from(req.len).map_err(|_| EINVAL)?;
+        let dir = match kind {
+            XferKind::Memcpy => TransferDirection::MemToMem,
+            XferKind::ToDev => TransferDirection::MemToDev,
+            XferKind::FromDev => TransferDirection::DevToMem,
+            XferKind::Loopback => return Err(EINVAL),
+        };
+        let slot = self.chan(req.chan)?;
+        if !slot.supports(dir) {
+            return Err(refuse_direction(dev, req.chan, "xfer"));
+        }
+        let src = match dir {
+            TransferDirection::DevToMem => None,
+            _ => {
+                let b = self.bufs.get(req.src_buf)?;
+                b.check_range(req.src_off, req.len)?;
+                if !b.device_may_read() {
+                    dev_dbg!(dev, "xfer: source buffer was allocated FROM_DEVICE\n");
+                    return Err(EINVAL);
+                }
+                Some((b, req.src_off))
+            }
+        };
+        let dst = match dir {
+            TransferDirection::MemToDev => None,
+            _ => {
+                let b = self.bufs.get(req.dst_buf)?;
+                b.check_range(req.dst_off, req.len)?;
+                if !b.device_may_write() {
+                    dev_dbg!(dev, "xfer: destination buffer was allocated TO_DEVICE\n");
+                    return Err(EINVAL);
+                }
+                Some((b, req.dst_off))
+            }
+        };
+        for (b, _) in Iterator::chain(src.iter(), dst.iter()) {
+            if !b.is_on(slot.dma_device()) {
+                dev_dbg!(dev, "xfer: buffer was allocated for another DMA device\n");
+                return Err(EINVAL);
+            }
+        }
+        if dir == TransferDirection::MemToMem {
+            // `addr_align` is a power of two.
+            let mask = u64::from(slot.caps.addr_align.max(1)) - 1;
+            let s = src.as_ref().map_or(0, |(b, o)| b.dma_addr(*o));
+            let d = dst.as_ref().map_or(0, |(b, o)| b.dma_addr(*o));
+            if (s | d | req.len) & mask != 0 {
+                dev_dbg!(dev, "xfer: channel needs {:#x}-byte alignment\n", mask + 1);
+                return Err(EINVAL);
+            }
+        }
+        Ok(Request {
+            slot,
+            dir,
+            src,
+            dst,
+            len,
+        })
+    }
+
+    /// Validates and starts `req`; the transfer is registered with the file.
+    fn submit(&self, req: &uapi::Xfer, kind: XferKind, blocking: bool) -> Result<Arc<Xfer>> {
+        let r = self.validate(req, kind)?;
+        let xfer = {
+            let mut inner = self.xfers.inner.lock();
+            // Finished but uncollected transfers count too: they hold kernel memory.
+            let max = self.shared.limits.max_inflight as usize;
+            if inner.entries.len() >= max {
+                dev_dbg!(self.dev(), "xfer: {} transfers not yet collected\n", max);
+                return Err(EBUSY);
+            }
+            let id = inner.next_id;
+            inner.next_id += 1;
+            let xfer = Xfer::new(
+                id,
+                req.user_data,
+                req.len,
+                req.chan,
+                self.events.clone(),
+                r.slot.stats.clone(),
+            )?;
+            inner.entries.push(
+                XferEntry {
+                    xfer: xfer.clone(),
+                    waiting: blocking,
+                    blocking,
+                    companion: None,
+                },
+                GFP_KERNEL,
+            )?;
+            xfer
+        };
+        if let Err(e) = r
+            .slot
+            .start(&self.events, &xfer, r.dir, at(&r.src), at(&r.dst), r.len)
+        {
+            self.xfers.forget(xfer.id);
+            return Err(e);
+        }
+        Ok(xfer)
+    }
+
+    /// `AXI_DMA_IOC_XFER`. Returns the structure to write back and the ioctl's result.
+    pub(crate) fn xfer(&self, req: &uapi::Xfer) -> (Option<uapi::Xfer>, Result) {
+        let kind = match XferKind::try_from(req.kind) {
+            Ok(k) => k,
+            Err(v) => {
+                dev_dbg!(self.dev(), "xfer: unknown kind {}\n", v.0);
+                return (None, Err(EINVAL));
+            }
+        };
+        if kind == XferKind::Loopback {
+            return self.loopback(req);
+        }
+        if req.rx_chan != 0 {
+            dev_dbg!(self.dev(), "xfer: rx_chan is for loopbacks\n");
+            return (None, Err(EINVAL));
+        }
+        let nonblock = req.flags & uapi::XFER_NONBLOCK != 0;
+        let xfer = match self.submit(req, kind, !nonblock) {
+            Ok(x) => x,
+            Err(e) => return (None, Err(e)),
+        };
+        let mut out = uapi::Xfer {
+            xfer_id: xfer.id,
+            ..*req
+        };
+        if nonblock {
+            return (Some(out), Ok(()));
+        }
+        match self.wait_done(&xfer, self.timeout(req.timeout_ms)) {
+            Err(e) if e == EINTR => {
+                // Still in flight: collected with WAIT under the id written back here.
+                self.xfers.unmark_waiting(xfer.id);
+                (Some(out), Err(EINTR))
+            }
+            r => {
+                let o = self.collect_waited(&xfer);
+                out.bytes = o.bytes();
+                out.error = o.errno();
+                (Some(out), r.and(o.error().map_or(Ok(()), Err)))
+            }
+        }
+    }
+
+    /// `AXI_DMA_XFER_LOOPBACK`: receive on `rx_chan` into the destination, send from the
+    /// source on `chan`, and wait for both. Blocking only; reports the bytes received.
+    fn loopback(&self, req: &uapi::Xfer) -> (Option<uapi::Xfer>, Result) {
+        if req.flags & uapi::XFER_NONBLOCK != 0 {
+            dev_dbg!(self.dev(), "loopback: blocking only\n");
+            return (None, Err(EINVAL));
+        }
+        let base = uapi::Xfer {
+            len: req.len,
+            user_data: req.user_data,
+            ..Default::default()
+        };
+        let send = uapi::Xfer {
+            chan: req.chan,
+            src_buf: req.src_buf,
+            src_off: req.src_off,
+            ..base
+        };
+        let recv = uapi::Xfer {
+            chan: req.rx_chan,
+            dst_buf: req.dst_buf,
+            dst_off: req.dst_off,
+            ..base
+        };
+        // Both are checked before either starts, so that a bad send never leaves a receive
+        // waiting for data.
+        if let Err(e) = self
+            .validate(&send, XferKind::ToDev)
+            .and(self.validate(&recv, XferKind::FromDev))
+        {
+            return (None, Err(e));
+        }
+        let rx = match self.submit(&recv, XferKind::FromDev, true) {
+            Ok(x) => x,
+            Err(e) => return (None, Err(e)),
+        };
+        let tx = match self.submit(&send, XferKind::ToDev, true) {
+            Ok(x) => x,
+            Err(e) => {
+                // The receive waits for data that will never come: stop it.
+                if let Ok(slot) = self.chan(req.rx_chan) {
+                    let _ = slot.terminate(Terminator::Stop);
+                }
+                self.collect_waited(&rx);
+                return (None, Err(e));
+            }
+        };
+        // From here on the send is collected with the receive, whatever happens.
+        self.xfers.set_companion(rx.id, tx.id);
+        let ms = self.timeout(req.timeout_ms);
+        let mut waited = self.wait_done(&tx, ms);
+        if waited.is_ok() {
+            waited = self.wait_done(&rx, ms);
+        }
+        let mut out = uapi::Xfer {
+            xfer_id: rx.id,
+            ..*req
+        };
+        if waited == Err(EINTR) {
+            // Both stay in flight; WAIT on the receive's id collects both.
+            self.xfers.unmark_waiting(rx.id);
+            self.xfers.unmark_waiting(tx.id);
+            return (Some(out), Err(EINTR));
+        }
+        if !rx.is_done() {
+            // The send failed or timed out: nothing will arrive.
+            if let Ok(slot) = self.chan(req.rx_chan) {
+                let _ = slot.terminate(Terminator::Stop);
+            }
+        }
+        let tx_out = tx.outcome();
+        let rx_out = self.collect_waited(&rx);
+        out.bytes = rx_out.bytes();
+        let err = tx_out.and_then(Outcome::error).or(rx_out.error());
+        out.error = err.map_or(0, |e| e.to_errno());
+        (Some(out), waited.and(err.map_or(Ok(()), Err)))
+    }
+
+    /// Waits for `xfer`; on timeout terminates its channel and returns `ETIMEDOUT`.
+    fn wait_done(&self, xfer: &Arc<Xfer>, ms: u32) -> Result {
+        match xfer.wait(ms, Sleep::Interruptible) {
+            WaitResult::Ready => Ok(()),
+            WaitResult::Interrupted => Err(EINTR),
+            WaitResult::TimedOut => {
+                dev_err!(
+                    self.dev(),
+                    "transfer {:#x} on channel {} timed out after {} ms; terminating the channel\n",
+                    xfer.id,
+                    xfer.chan,
+                    ms
+                );
+                if let Ok(slot) = self.chan(xfer.chan) {
+                    let _ = slot.terminate(Terminator::Timeout(xfer));
+                }
+                // The terminate finished it, unless the completion raced the timeout.
+                match xfer.outcome() {
+                    Some(Outcome::Done(_)) => Ok(()),
+                    _ => Err(ETIMEDOUT),
+                }
+            }
+        }
+    }
+
+    /// Removes a finished (or aborted), waited-for transfer and returns how it ended.
+    fn collect_waited(&self, xfer: &Arc<Xfer>) -> Outcome {
+        self.xfers.forget(xfer.id);
+        // Every path here waited until done or terminated the channel (which finishes
+        // every pending transfer): `None` cannot happen, and would read as a cancel.
+        xfer.outcome().unwrap_or(Outcome::Cancelled(0))
+    }
+
+    /// `AXI_DMA_IOC_WAIT`.
+    pub(crate) fn wait(&self, req: &uapi::Wait) -> (Option<uapi::Wait>, Result) {
+        let xfer = {
+            let mut inner = self.xfers.inner.lock();
+            let Some(e) = inner.entries.iter_mut().find(|e| e.xfer.id == req.xfer_id) else {
+                return (None, Err(ENOENT));
+            };
+            if e.waiting {
+                // Another thread of this file already waits for it.
+                return (None, Err(EBUSY));
+            }
+            e.waiting = true;
+            e.xfer.clone()
+        };
+        match self.wait_done(&xfer, self.timeout(req.timeout_ms)) {
+            Err(e) if e == EINTR => {
+                self.xfers.unmark_waiting(xfer.id);
+                (None, Err(EINTR))
+            }
+            r => {
+                let o = self.collect_waited(&xfer);
+                let out = uapi::Wait {
+                    error: o.errno(),
+                    bytes: o.bytes(),
+                    user_data: xfer.user_data,
+                    ..*req
+                };
+                (Some(out), r.and(o.error().map_or(Ok(()), Err)))
+            }
+        }
+    }
+
+    /// Moves up to `max - out.len()` finished, unwaited transfers into `out`; returns how
+    /// many are still in flight.
+    fn collect(&self, out: &mut KVec<uapi::Completion>, max: usize) -> Result<u32> {
+        let mut taken = KVec::new();
+        let pending;
+        {
+            let mut inner = self.xfers.inner.lock();
+            let mut i = 0;
+            while i < inner.entries.len() && out.len() + taken.len() < max {
+                if inner.entries[i].reapable() {
+                    taken.push(inner.entries.remove(i).map_err(|_| EINVAL)?, GFP_KERNEL)?;
+                } else {
+                    i += 1;
+                }
+            }
+            // CAST: at most `max_inflight` entries.
+            pending = inner.entries.iter().filter(|e| !e.xfer.is_done()).count() as u32;
+        }
+        for e in taken {
+            let o = e.xfer.outcome().unwrap_or(Outcome::Cancelled(0));
+            out.push(
+                uapi::Completion {
+                    xfer_id: e.xfer.id,
+                    user_data: e.xfer.user_data,
+                    bytes: o.bytes(),
+                    error: o.errno(),
+                    chan: e.xfer.chan,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        Ok(pending)
+    }
+
+    /// `AXI_DMA_IOC_REAP`: the completions to write to `req.entries`, and the structure.
+    pub(crate) fn reap(&self, req: &uapi::Reap) -> Result<(KVec<uapi::Completion>, uapi::Reap)> {
+        if req.max == 0 || req.max > uapi::REAP_MAX || req.min > req.max || req.pad != 0 {
+            dev_dbg!(self.dev(), "reap: bad max {} / min {}\n", req.max, req.min);
+            return Err(EINVAL);
+        }
+        let max = req.max as usize;
+        let mut out = KVec::with_capacity(max, GFP_KERNEL)?;
+        let pending = self.collect_wait(
+            &mut out,
+            req.min as usize,
+            self.timeout(req.timeout_ms),
+            |out| self.collect(out, max),
+            |&pending| pending == 0,
+        )?;
+        let r = uapi::Reap {
+            // CAST: at most `REAP_MAX`.
+            count: out.len() as u32,
+            pending,
+            ..*req
+        };
+        Ok((out, r))
+    }
+
+    /// `AXI_DMA_IOC_STATUS`.
+    pub(crate) fn status(&self, req: &uapi::Status) -> Result<uapi::Status> {
+        let xfer = self.xfers.find(req.xfer_id)?;
+        let mut out = uapi::Status {
+            xfer_id: req.xfer_id,
+            ..Default::default()
+        };
+        match xfer.outcome() {
+            Some(o) => {
+                out.state = uapi::STATE_DONE;
+                out.error = o.errno();
+                out.bytes = o.bytes();
+            }
+            None => {
+                out.state = uapi::STATE_PENDING;
+                // Only what the provider can tell: 0 with descriptor granularity.
+                out.bytes = self.chan(xfer.chan)?.progress(&xfer).unwrap_or(0);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `AXI_DMA_IOC_CANCEL`: refused while another file has work on the channel.
+    pub(crate) fn cancel(&self, req: &uapi::Cancel) -> Result<uapi::Cancel> {
+        let slot = self.chan(req.chan)?;
+        let cancelled = slot.terminate(Terminator::Cancel(&self.events))?;
+        Ok(uapi::Cancel { cancelled, ..*req })
+    }
+
+    /// `AXI_DMA_IOC_SLAVE_CONFIG`.
+    pub(crate) fn slave_config(&self, req: &uapi::SlaveConfig) -> Result {
+        let dir = match SlaveDir::try_from(req.direction) {
+            Ok(SlaveDir::MemToDev) => TransferDirection::MemToDev,
+            Ok(SlaveDir::DevToMem) => TransferDirection::DevToMem,
+            Err(v) => {
+                dev_dbg!(self.dev(), "slave_config: bad direction {:#x}\n", v.0);
+                return Err(EINVAL);
+            }
+        };
+        if !matches!(req.addr_width, 1 | 2 | 4 | 8) || req.maxburst == 0 {
+            dev_dbg!(
+                self.dev(),
+                "slave_config: bad width {} / burst {}\n",
+                req.addr_width,
+                req.maxburst
+            );
+            return Err(EINVAL);
+        }
+        let slot = self.chan(req.chan)?;
+        if !slot.supports(dir) {
+            return Err(refuse_direction(self.dev(), req.chan, "slave_config"));
+        }
+        // The device address is the device tree's, never user space's (0 = "that one").
+        let dev_addr = match (req.dev_addr, slot.fifo_addr) {
+            (0, a) => a.unwrap_or(0),
+            (x, Some(a)) if x == a => a,
+            (x, _) => {
+                dev_dbg!(
+                    self.dev(),
+                    "slave_config: address {:#x} is not this channel's (linux,fifo-addresses)\n",
+                    x
+                );
+                return Err(EPERM);
+            }
+        };
+        slot.slave_config(
+            dir,
+            SlaveCfg {
+                dev_addr,
+                width: req.addr_width,
+                burst: req.maxburst,
+            },
+        )
+        .inspect_err(|_| dev_dbg!(self.dev(), "slave_config: provider refused\n"))
+    }
+}

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The UAPI of `include/uapi/axi_dma.h` in Rust: the `#[repr(C)]` structures, the ioctl
+//! numbers, and the decoding of user-supplied values into enums.
+//!
+//! This file uses `core` only, so that a host-side test (`tests/uapi-layout`) compiles it
+//! as it is and checks every size, field offset and ioctl number against the C header with
+//! the C compiler, for every target user space is built for. The kernel-side trait impls
+//! (`FromBytes`/`AsBytes`) are in `ioctl.rs`.
+//!
+//! Every structure has fixed-width fields and explicit padding (the same layout for 32- and
+//! 64-bit tasks); output fields and padding must be zero on input, so that the ABI can grow.
+
+#![allow(
+    dead_code,
+    reason = "the host-side layout test uses items the kernel does not"
+)]
+
+use core::mem::size_of;
+
+/// ABI version reported by `AXI_DMA_IOC_INFO`.
+pub(crate) const ABI_VERSION: u32 = 1;
+/// `AXI_DMA_IOC_MAGIC`.
+pub(crate) const MAGIC: u32 = 0xAD;
+/// `AXI_DMA_NAME_LEN`.
+pub(crate) const NAME_LEN: usize = 32;
+/// Most completions one `REAP`/`STREAM_REAP` returns.
+pub(crate) const REAP_MAX: u32 = 256;
+
+/// `AXI_DMA_DIR_*` bits.
+pub(crate) const DIR_MEM_TO_MEM: u32 = 1 << 0;
+pub(crate) const DIR_MEM_TO_DEV: u32 = 1 << 1;
+pub(crate) const DIR_DEV_TO_MEM: u32 = 1 << 2;
+
+/// `AXI_DMA_ALLOC_*`.
+pub(crate) const ALLOC_CACHED: u32 = 1 << 0;
+pub(crate) const ALLOC_TO_DEVICE: u32 = 1 << 1;
+pub(crate) const ALLOC_FROM_DEVICE: u32 = 1 << 2;
+/// `AXI_DMA_XFER_NONBLOCK`.
+pub(crate) const XFER_NONBLOCK: u32 = 1 << 0;
+/// `AXI_DMA_STATE_*`.
+pub(crate) const STATE_PENDING: u32 = 0;
+pub(crate) const STATE_DONE: u32 = 1;
+/// `AXI_DMA_STREAM_GAP`.
+pub(crate) const STREAM_GAP: u32 = 1 << 0;
+
+/// `struct axi_dma_info`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Info {
+    pub(crate) abi_version: u32,
+    pub(crate) num_channels: u32,
+    pub(crate) max_buffers: u32,
+    pub(crate) max_inflight: u32,
+    pub(crate) max_buffer_size: u64,
+    pub(crate) reserved: [u64; 4],
+}
+
+/// `struct axi_dma_chan_info`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct ChanInfo {
+    pub(crate) index: u32,
+    pub(crate) directions: u32,
+    pub(crate) addr_align: u32,
+    pub(crate) max_seg_size: u32,
+    pub(crate) residue_granularity: u32,
+    pub(crate) coherent: u32,
+    pub(crate) name: [u8; NAME_LEN],
+    pub(crate) provider: [u8; NAME_LEN],
+    pub(crate) reserved: [u64; 2],
+}
+
+/// `struct axi_dma_alloc`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Alloc {
+    pub(crate) size: u64,
+    pub(crate) chan: u32,
+    pub(crate) flags: u32,
+    pub(crate) id: u32,
+    pub(crate) pad: u32,
+    pub(crate) mmap_offset: u64,
+    pub(crate) mmap_size: u64,
+}
+
+/// `struct axi_dma_free`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Free {
+    pub(crate) id: u32,
+    pub(crate) pad: u32,
+}
+
+/// `struct axi_dma_xfer`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Xfer {
+    pub(crate) chan: u32,
+    pub(crate) kind: u32,
+    pub(crate) src_buf: u32,
+    pub(crate) dst_buf: u32,
+    pub(crate) src_off: u64,
+    pub(crate) dst_off: u64,
+    pub(crate) len: u64,
+    pub(crate) flags: u32,
+    pub(crate) timeout_ms: u32,
+    pub(crate) user_data: u64,
+    pub(crate) xfer_id: u64,
+    pub(crate) bytes: u64,
+    pub(crate) error: i32,
+    pub(crate) rx_chan: u32,
+}
+
+/// `struct axi_dma_completion`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Completion {
+    pub(crate) xfer_id: u64,
+    pub(crate) user_data: u64,
+    pub(crate) bytes: u64,
+    pub(crate) error: i32,
+    pub(crate) chan: u32,
+}
+
+/// `struct axi_dma_reap`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Reap {
+    pub(crate) entries: u64,
+    pub(crate) max: u32,
+    pub(crate) min: u32,
+    pub(crate) timeout_ms: u32,
+    pub(crate) count: u32,
+    pub(crate) pending: u32,
+    pub(crate) pad: u32,
+}
+
+/// `struct axi_dma_status`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Status {
+    pub(crate) xfer_id: u64,
+    pub(crate) state: u32,
+    pub(crate) error: i32,
+    pub(crate) bytes: u64,
+}
+
+/// `struct axi_dma_wait`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Wait {
+    pub(crate) xfer_id: u64,
+    pub(crate) timeout_ms: u32,
+    pub(crate) error: i32,
+    pub(crate) bytes: u64,
+    pub(crate) user_data: u64,
+}
+
+/// `struct axi_dma_cancel`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Cancel {
+    pub(crate) chan: u32,
+    pub(crate) cancelled: u32,
+}
+
+/// `struct axi_dma_slave_config`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct SlaveConfig {
+    pub(crate) chan: u32,
+    pub(crate) direction: u32,
+    pub(crate) dev_addr: u64,
+    pub(crate) addr_width: u32,
+    pub(crate) maxburst: u32,
+}
+
+/// `struct axi_dma_sync`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Sync {
+    pub(crate) id: u32,
+    pub(crate) op: u32,
+    pub(crate) offset: u64,
+    pub(crate) len: u64,
+}
+
+/// `struct axi_dma_kbench`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KBench {
+    pub(crate) chan: u32,
+    pub(crate) src_buf: u32,
+    pub(crate) dst_buf: u32,
+    pub(crate) depth: u32,
+    pub(crate) len: u64,
+    pub(crate) iters: u32,
+    pub(crate) pad: u32,
+    pub(crate) total_ns: u64,
+    pub(crate) submit_ns: u64,
+}
+
+/// `struct axi_dma_stream_start`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamStart {
+    pub(crate) chan: u32,
+    pub(crate) direction: u32,
+    pub(crate) buf: u32,
+    pub(crate) count: u32,
+    pub(crate) offset: u64,
+    pub(crate) slot_size: u64,
+    pub(crate) flags: u32,
+    pub(crate) queued: u32,
+}
+
+/// `struct axi_dma_stream_push`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamPush {
+    pub(crate) chan: u32,
+    pub(crate) count: u32,
+    pub(crate) lens: u64,
+    pub(crate) first: u32,
+    pub(crate) queued: u32,
+}
+
+/// `struct axi_dma_stream_done`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamDone {
+    pub(crate) seq: u64,
+    pub(crate) bytes: u64,
+    pub(crate) slot: u32,
+    pub(crate) error: i32,
+    pub(crate) flags: u32,
+    pub(crate) pad: u32,
+}
+
+/// `struct axi_dma_stream_reap`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamReap {
+    pub(crate) chan: u32,
+    pub(crate) max: u32,
+    pub(crate) entries: u64,
+    pub(crate) min: u32,
+    pub(crate) timeout_ms: u32,
+    pub(crate) count: u32,
+    pub(crate) queued: u32,
+    pub(crate) overruns: u64,
+}
+
+/// `struct axi_dma_stream_stop`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StreamStop {
+    pub(crate) chan: u32,
+    pub(crate) aborted: u32,
+    pub(crate) completed: u64,
+    pub(crate) overruns: u64,
+}
+
+/// `struct axi_dma_claim`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Claim {
+    pub(crate) chan: u32,
+    pub(crate) flags: u32,
+}
+
+/// Every UAPI structure with its size in the C header; the host-side layout test walks
+/// this same list.
+macro_rules! uapi_structs {
+    ($m:ident) => {
+        $m! {
+            Info = 56, ChanInfo = 104, Alloc = 40, Free = 8, Xfer = 80, Completion = 32,
+            Reap = 32, Status = 24, Wait = 32, Cancel = 8, SlaveConfig = 24, KBench = 48,
+            Sync = 24, StreamStart = 40, StreamPush = 24, StreamDone = 32, StreamReap = 40,
+            StreamStop = 24, Claim = 8,
+        }
+    };
+}
+pub(crate) use uapi_structs;
+
+macro_rules! assert_sizes {
+    ($($t:ident = $size:expr),* $(,)?) => {$(
+        const _: () = assert!(size_of::<$t>() == $size);
+    )*};
+}
+uapi_structs!(assert_sizes);
+
+/// `_IOC(dir, MAGIC, nr, size)` as in `include/uapi/asm-generic/ioctl.h` (the encoding of
+/// arm, arm64 and x86).
+const fn ioc(dir: u32, nr: u32, size: usize) -> u32 {
+    // CAST: every UAPI structure is far below the 14-bit size field's limit (checked).
+    assert!(size < (1 << 14));
+    (dir << 30) | ((size as u32) << 16) | (MAGIC << 8) | nr
+}
+const W: u32 = 1;
+const R: u32 = 2;
+
+/// `AXI_DMA_IOC_*`.
+pub(crate) const IOC_INFO: u32 = ioc(R, 0x00, size_of::<Info>());
+pub(crate) const IOC_CHAN_INFO: u32 = ioc(R | W, 0x01, size_of::<ChanInfo>());
+pub(crate) const IOC_ALLOC: u32 = ioc(R | W, 0x02, size_of::<Alloc>());
+pub(crate) const IOC_FREE: u32 = ioc(W, 0x03, size_of::<Free>());
+pub(crate) const IOC_XFER: u32 = ioc(R | W, 0x04, size_of::<Xfer>());
+pub(crate) const IOC_WAIT: u32 = ioc(R | W, 0x05, size_of::<Wait>());
+pub(crate) const IOC_REAP: u32 = ioc(R | W, 0x06, size_of::<Reap>());
+pub(crate) const IOC_STATUS: u32 = ioc(R | W, 0x07, size_of::<Status>());
+pub(crate) const IOC_CANCEL: u32 = ioc(R | W, 0x08, size_of::<Cancel>());
+pub(crate) const IOC_SLAVE_CONFIG: u32 = ioc(W, 0x09, size_of::<SlaveConfig>());
+pub(crate) const IOC_KBENCH: u32 = ioc(R | W, 0x0a, size_of::<KBench>());
+pub(crate) const IOC_SYNC: u32 = ioc(W, 0x0b, size_of::<Sync>());
+pub(crate) const IOC_STREAM_START: u32 = ioc(R | W, 0x0c, size_of::<StreamStart>());
+pub(crate) const IOC_STREAM_PUSH: u32 = ioc(R | W, 0x0d, size_of::<StreamPush>());
+pub(crate) const IOC_STREAM_REAP: u32 = ioc(R | W, 0x0e, size_of::<StreamReap>());
+pub(crate) const IOC_STREAM_STOP: u32 = ioc(R | W, 0x0f, size_of::<StreamStop>());
+pub(crate) const IOC_CLAIM: u32 = ioc(W, 0x10, size_of::<Claim>());
+pub(crate) const IOC_UNCLAIM: u32 = ioc(W, 0x11, size_of::<Claim>());
+
+/// The name/number pairs of every ioctl (for the host-side check against the header).
+pub(crate) const IOCTLS: [(&str, u32); 18] = [
+    ("INFO", IOC_INFO),
+    ("CHAN_INFO", IOC_CHAN_INFO),
+    ("ALLOC", IOC_ALLOC),
+    ("FREE", IOC_FREE),
+    ("XFER", IOC_XFER),
+    ("WAIT", IOC_WAIT),
+    ("REAP", IOC_REAP),
+    ("STATUS", IOC_STATUS),
+    ("CANCEL", IOC_CANCEL),
+    ("SLAVE_CONFIG", IOC_SLAVE_CONFIG),
+    ("KBENCH", IOC_KBENCH),
+    ("SYNC", IOC_SYNC),
+    ("STREAM_START", IOC_STREAM_START),
+    ("STREAM_PUSH", IOC_STREAM_PUSH),
+    ("STREAM_REAP", IOC_STREAM_REAP),
+    ("STREAM_STOP", IOC_STREAM_STOP),
+    ("CLAIM", IOC_CLAIM),
+    ("UNCLAIM", IOC_UNCLAIM),
+];
+
+/// A user-supplied value that names nothing the UAPI defines (`EINVAL`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) struct BadValue(pub(crate) u32);
+
+/// `struct axi_dma_xfer::kind`.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum XferKind {
+    Memcpy,
+    ToDev,
+    FromDev,
+    Loopback,
+}
+
+impl TryFrom<u32> for XferKind {
+    type Error = BadValue;
+    fn try_from(v: u32) -> Result<Self, BadValue> {
+        match v {
+            0 => Ok(Self::Memcpy),
+            1 => Ok(Self::ToDev),
+            2 => Ok(Self::FromDev),
+            3 => Ok(Self::Loopback),
+            v => Err(BadValue(v)),
+        }
+    }
+}
+
+/// The device's access to a cached buffer (`AXI_DMA_ALLOC_*` flags).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum CachedDir {
+    Both,
+    ToDevice,
+    FromDevice,
+}
+
+/// `struct axi_dma_alloc::flags`: `None` for coherent memory.
+pub(crate) fn decode_alloc_flags(flags: u32) -> Result<Option<CachedDir>, BadValue> {
+    match flags {
+        0 => Ok(None),
+        ALLOC_CACHED => Ok(Some(CachedDir::Both)),
+        f if f == ALLOC_CACHED | ALLOC_TO_DEVICE => Ok(Some(CachedDir::ToDevice)),
+        f if f == ALLOC_CACHED | ALLOC_FROM_DEVICE => Ok(Some(CachedDir::FromDevice)),
+        f => Err(BadValue(f)),
+    }
+}
+
+/// `struct axi_dma_sync::op`.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum SyncOp {
+    ForCpu,
+    ForDevice,
+}
+
+impl TryFrom<u32> for SyncOp {
+    type Error = BadValue;
+    fn try_from(v: u32) -> Result<Self, BadValue> {
+        match v {
+            1 => Ok(Self::ForCpu),
+            2 => Ok(Self::ForDevice),
+            v => Err(BadValue(v)),
+        }
+    }
+}
+
+/// A slave direction (`AXI_DMA_DIR_MEM_TO_DEV` or `AXI_DMA_DIR_DEV_TO_MEM`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum SlaveDir {
+    MemToDev,
+    DevToMem,
+}
+
+impl TryFrom<u32> for SlaveDir {
+    type Error = BadValue;
+    fn try_from(v: u32) -> Result<Self, BadValue> {
+        match v {
+            DIR_MEM_TO_DEV => Ok(Self::MemToDev),
+            DIR_DEV_TO_MEM => Ok(Self::DevToMem),
+            v => Err(BadValue(v)),
+        }
+    }
+}
+
+/// Copies `src` into a NUL-terminated name field (truncated).
+pub(crate) fn copy_name(dst: &mut [u8; NAME_LEN], src: &[u8]) {
+    let n = src.len().min(NAME_LEN - 1);
+    dst[..n].copy_from_slice(&src[..n]);
+}
