@@ -52,13 +52,15 @@ use kernel::{
         Arc,
         Mutex, //
     },
-    time::{
-        delay::fsleep,
-        Delta,
-        Instant,
-        Monotonic, //
-    },
 };
+
+mod lifecycle;
+mod own;
+mod quarantine;
+
+pub(crate) use own::Claim;
+use own::Owner;
+use quarantine::Quarantined;
 
 use crate::{
     buffer::Buffer,
@@ -80,11 +82,6 @@ use crate::{
     },
 };
 
-/// Grace period after an abort on a provider whose terminate does not stop the engine.
-pub(crate) const QUARANTINE_BASE_MS: i64 = 1000;
-/// The slowest rate at which such an engine is assumed to finish an aborted transfer.
-pub(crate) const QUARANTINE_MIN_BYTES_PER_MS: u64 = 64 * 1024;
-
 /// The device side of a slave channel.
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct SlaveCfg {
@@ -97,34 +94,6 @@ pub(crate) struct SlaveCfg {
 struct InFlight {
     xfer: Arc<Xfer>,
     _bufs: [Option<Arc<Buffer>>; 2],
-}
-
-/// Buffers of aborted transfers, held until `until` (see the module docs).
-struct Quarantined {
-    until: Instant<Monotonic>,
-    _entries: KVec<InFlight>,
-}
-
-/// The exclusive owner of a channel and why it owns it.
-struct Owner {
-    file: Arc<Events>,
-    /// `AXI_DMA_IOC_CLAIM`.
-    claimed: bool,
-    /// A ring runs on the channel.
-    ring: bool,
-    /// An in-kernel benchmark runs on the channel.
-    bench: bool,
-}
-
-/// Why a file owns a channel (see [`ChanSlot::claim`]).
-#[derive(Copy, Clone, PartialEq, Eq, Debug)]
-pub(crate) enum Claim {
-    /// Asked for by user space.
-    Explicit,
-    /// A ring.
-    Ring,
-    /// An in-kernel benchmark.
-    Bench,
 }
 
 /// Who asks for a terminate, and so what is refused and how aborts are reported.
@@ -229,75 +198,6 @@ impl ChanSlot {
     /// Whether `dir` is possible on this channel.
     pub(crate) fn supports(&self, dir: TransferDirection) -> bool {
         self.caps.directions.contains(dir)
-    }
-
-    /// Makes sure the channel is there: requested again if a recycle could not
-    /// (`ENODEV` after unbind).
-    fn ensure_chan(&self, st: &mut ChanState) -> Result {
-        if st.chan.is_none() {
-            if st.unbound {
-                return Err(ENODEV);
-            }
-            self.reopen(st)?;
-        }
-        Ok(())
-    }
-
-    /// Requests the channel again and replays its slave configuration.
-    fn reopen(&self, st: &mut ChanState) -> Result {
-        // SAFETY: `unbound` is false under the slot's lock, and `shutdown()` (called from
-        // unbind, before the device is unbound) sets it under the same lock: the client
-        // device is bound while we hold the lock.
-        let dev = unsafe { self.dev.as_bound() };
-        let chan = Channel::request(dev, &self.name).inspect_err(|e| {
-            dev_err!(
-                self.dev,
-                "channel {}: cannot request it again: {:?} (retried on next use)\n",
-                self.name.to_str().unwrap_or("?"),
-                e
-            )
-        })?;
-        for (dir, cfg) in [TransferDirection::MemToDev, TransferDirection::DevToMem]
-            .into_iter()
-            .zip(st.slave_cfg)
-        {
-            if let Some(c) = cfg {
-                // Streaming providers without `device_config` (AXI DMA) refuse; that was
-                // the case at probe too, where the configuration was kept all the same.
-                if let Err(e) = chan.slave_config(dir, c.dev_addr, c.width, c.burst) {
-                    if self.fifo_addr.is_some() {
-                        dev_err!(
-                            self.dev,
-                            "channel {}: slave configuration lost: {:?}\n",
-                            self.name.to_str().unwrap_or("?"),
-                            e
-                        );
-                        return Err(e);
-                    }
-                }
-            }
-        }
-        st.chan = Some(chan);
-        Ok(())
-    }
-
-    /// Drops quarantined buffers whose grace period is over (all of them with `wait`,
-    /// sleeping until then: unbind).
-    fn drain_quarantine(st: &mut ChanState, wait: bool) {
-        if wait {
-            let now = Instant::<Monotonic>::now();
-            let left = st
-                .quarantine
-                .iter()
-                .map(|q| q.until - now)
-                .max()
-                .unwrap_or(Delta::ZERO);
-            if left > Delta::ZERO {
-                fsleep(left);
-            }
-        }
-        let now = Instant::<Monotonic>::now();
-        st.quarantine.retain(|q| q.until - now > Delta::ZERO);
     }
 
     /// Starts one transfer for the file whose identity is `file` (its events; the transfer
@@ -498,96 +398,8 @@ impl ChanSlot {
         if aborted == 0 || self.halts_on_terminate {
             return (aborted, list);
         }
-        let ms = QUARANTINE_BASE_MS
-            .saturating_add(i64::try_from(bytes / QUARANTINE_MIN_BYTES_PER_MS).unwrap_or(i64::MAX));
-        let q = Quarantined {
-            until: Instant::<Monotonic>::now() + Delta::from_millis(ms.min(60_000)),
-            _entries: list,
-        };
-        if st.quarantine.reserve(1, GFP_KERNEL).is_ok() {
-            if let Err(kernel::alloc::kvec::PushError(q)) = st.quarantine.push_within_capacity(q) {
-                Self::wait_out(q);
-            }
-        } else {
-            // No memory to remember them: wait out the grace period here.
-            Self::wait_out(q);
-        }
+        Self::quarantine(st, list, bytes);
         (aborted, KVec::new())
-    }
-
-    fn wait_out(q: Quarantined) {
-        let left = q.until - Instant::<Monotonic>::now();
-        if left > Delta::ZERO {
-            fsleep(left);
-        }
-        drop(q);
-    }
-
-    /// Makes `file` the exclusive owner of the channel for `why`: `EBUSY` while another
-    /// file owns it or has transfers in flight on it; `ENODEV` after unbind.
-    pub(crate) fn claim(&self, file: &Arc<Events>, why: Claim) -> Result {
-        let mut st = self.state.lock();
-        if st.unbound {
-            return Err(ENODEV);
-        }
-        let foreign = st
-            .inflight
-            .iter()
-            .any(|e| !e.xfer.is_done() && !Arc::ptr_eq(e.xfer.events(), file));
-        let o = match st.owner.as_mut() {
-            Some(o) if !Arc::ptr_eq(&o.file, file) => None,
-            Some(o) => Some(o),
-            None if foreign => None,
-            None => {
-                st.owner = Some(Owner {
-                    file: file.clone(),
-                    claimed: false,
-                    ring: false,
-                    bench: false,
-                });
-                st.owner.as_mut()
-            }
-        };
-        let Some(o) = o else {
-            dev_dbg!(
-                self.dev,
-                "claim: channel {} busy with another file\n",
-                self.index
-            );
-            return Err(EBUSY);
-        };
-        let flag = match why {
-            Claim::Explicit => &mut o.claimed,
-            Claim::Ring => &mut o.ring,
-            Claim::Bench => &mut o.bench,
-        };
-        if *flag && why != Claim::Explicit {
-            // One ring and one benchmark at a time per channel.
-            return Err(EBUSY);
-        }
-        *flag = true;
-        Ok(())
-    }
-
-    /// Gives up `file`'s ownership for `why`; `EINVAL` if it did not have it.
-    pub(crate) fn unclaim(&self, file: &Arc<Events>, why: Claim) -> Result {
-        let mut st = self.state.lock();
-        let Some(o) = st.owner.as_mut().filter(|o| Arc::ptr_eq(&o.file, file)) else {
-            return Err(EINVAL);
-        };
-        let flag = match why {
-            Claim::Explicit => &mut o.claimed,
-            Claim::Ring => &mut o.ring,
-            Claim::Bench => &mut o.bench,
-        };
-        if !*flag {
-            return Err(EINVAL);
-        }
-        *flag = false;
-        if !(o.claimed || o.ring || o.bench) {
-            st.owner = None;
-        }
-        Ok(())
     }
 
     /// Drops finished transfers from the in-flight list, and with them their buffer
@@ -646,26 +458,5 @@ impl ChanSlot {
         chan.slave_config(dir, cfg.dev_addr, cfg.width, cfg.burst)?;
         st.slave_cfg[usize::from(dir == TransferDirection::DevToMem)] = Some(cfg);
         Ok(())
-    }
-
-    /// Unbind: stops every transfer, releases the channel and, once the engine is surely
-    /// done, every buffer the channel still holds. Open files keep working for everything
-    /// but DMA, which fails with `ENODEV`.
-    pub(crate) fn shutdown(&self) {
-        let mut guard = self.state.lock();
-        let st = &mut *guard;
-        st.unbound = true;
-        let (_, release) = self.terminate_locked(st, Terminator::Stop);
-        // Released even if nothing was aborted: no callback runs after this.
-        if let Some(c) = st.chan.take() {
-            let q = c.release();
-            for e in release.iter() {
-                reclaim_callback_ref(&e.xfer, &q);
-            }
-        }
-        st.owner = None;
-        Self::drain_quarantine(st, true);
-        drop(guard);
-        drop(release);
     }
 }

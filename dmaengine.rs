@@ -62,6 +62,12 @@ use kernel::{
 
 use crate::ffi;
 
+mod consumer;
+pub(crate) use consumer::{
+    dma_names,
+    link_consumer, //
+};
+
 /// `enum dma_transfer_direction` (the subset this driver uses).
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub(crate) enum TransferDirection {
@@ -480,52 +486,6 @@ pub(crate) fn reclaim_callback_ref<T: Completion>(target: &Arc<T>, _quiet: &Quie
         // SAFETY: The flag was set by `submit` and no callback runs any more (`Quiet`), so
         // we own the reference `submit` made with `Arc::into_raw`.
         drop(unsafe { Arc::from_raw(Arc::as_ptr(target)) });
-    }
-}
-
-/// Reads the `dma-names` strings of `dev` (at most `max`, at most 16).
-pub(crate) fn dma_names(dev: &Device<Bound>, max: usize) -> Result<KVec<kernel::str::CString>> {
-    let mut ptrs: [*const kernel::ffi::c_char; 16] = [core::ptr::null(); 16];
-    let n = max.min(ptrs.len());
-    // SAFETY: `dev` is valid; `ptrs` has room for `n` pointers; the strings point into the
-    // firmware node, which outlives this call (we copy them below).
-    let got = unsafe {
-        kernel::bindings::device_property_read_string_array(
-            ffi::raw_device(dev),
-            c"dma-names".as_char_ptr(),
-            ptrs.as_mut_ptr(),
-            n,
-        )
-    };
-    let got = usize::try_from(got).map_err(|_| Error::from_errno(got))?;
-    let mut names = KVec::with_capacity(got, GFP_KERNEL)?;
-    for p in ptrs.iter().take(got) {
-        // SAFETY: `device_property_read_string_array` filled the first `got` entries with
-        // valid NUL-terminated strings.
-        let s = unsafe { CStr::from_char_ptr(*p) };
-        names.push(kernel::str::CString::try_from(s)?, GFP_KERNEL)?;
-    }
-    Ok(names)
-}
-
-/// Makes `consumer` a consumer of `supplier` (`device_link_add()` with
-/// `DL_FLAG_AUTOREMOVE_CONSUMER`): the supplier (a DMA provider) cannot be unbound before
-/// the consumer was; the link goes when the consumer unbinds.
-pub(crate) fn link_consumer(consumer: &Device<Bound>, supplier: &Device<Bound>) -> Result {
-    /// `DL_FLAG_AUTOREMOVE_CONSUMER`.
-    const DL_FLAG_AUTOREMOVE_CONSUMER: u32 = 1 << 1;
-    // SAFETY: Both devices are valid and bound for the call.
-    let ok = unsafe {
-        ffi::axi_dma_shim_link_consumer(
-            ffi::raw_device(consumer),
-            ffi::raw_device(supplier),
-            DL_FLAG_AUTOREMOVE_CONSUMER,
-        )
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(EINVAL)
     }
 }
 

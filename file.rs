@@ -4,7 +4,9 @@
 //!
 //! Each concern has its own table, file and lock:
 //! - `file/buffers.rs`: the buffer table (ALLOC, FREE, SYNC, and `mmap` lookups);
-//! - `file/transfers.rs`: the transfer table (XFER, WAIT, REAP, STATUS, CANCEL);
+//! - `file/transfers.rs`: the transfer table and submission (XFER, LOOPBACK);
+//! - `file/completions.rs`: collecting transfers (WAIT, REAP, STATUS, blocking waits);
+//! - this file: channel-level calls (INFO, CHAN_INFO, CLAIM, CANCEL, SLAVE_CONFIG), close;
 //! - `file/ring.rs`: streaming rings (STREAM_*);
 //! - `file/kbench.rs`: the in-kernel benchmark (KBENCH).
 //!
@@ -34,10 +36,13 @@ use crate::{
     chan::{
         ChanSlot,
         Claim,
+        SlaveCfg,
         Terminator, //
     },
     device::Shared,
+    dmaengine::TransferDirection,
     errno, ffi, uapi,
+    uapi::SlaveDir,
     wait::{
         Sleep,
         Until,
@@ -47,6 +52,7 @@ use crate::{
 };
 
 mod buffers;
+mod completions;
 mod kbench;
 mod ring;
 mod transfers;
@@ -234,6 +240,63 @@ impl OpenFile {
         for slot in self.shared.chans.iter() {
             slot.prune();
         }
+    }
+}
+
+/// Channel-level ioctls.
+impl OpenFile {
+    /// `AXI_DMA_IOC_CANCEL`: refused while another file has work on the channel.
+    pub(crate) fn cancel(&self, req: &uapi::Cancel) -> Result<uapi::Cancel> {
+        let slot = self.chan(req.chan)?;
+        let cancelled = slot.terminate(Terminator::Cancel(&self.events))?;
+        Ok(uapi::Cancel { cancelled, ..*req })
+    }
+
+    /// `AXI_DMA_IOC_SLAVE_CONFIG`.
+    pub(crate) fn slave_config(&self, req: &uapi::SlaveConfig) -> Result {
+        let dir = match SlaveDir::try_from(req.direction) {
+            Ok(SlaveDir::MemToDev) => TransferDirection::MemToDev,
+            Ok(SlaveDir::DevToMem) => TransferDirection::DevToMem,
+            Err(v) => {
+                dev_dbg!(self.dev(), "slave_config: bad direction {:#x}\n", v.0);
+                return Err(EINVAL);
+            }
+        };
+        if !matches!(req.addr_width, 1 | 2 | 4 | 8) || req.maxburst == 0 {
+            dev_dbg!(
+                self.dev(),
+                "slave_config: bad width {} / burst {}\n",
+                req.addr_width,
+                req.maxburst
+            );
+            return Err(EINVAL);
+        }
+        let slot = self.chan(req.chan)?;
+        if !slot.supports(dir) {
+            return Err(refuse_direction(self.dev(), req.chan, "slave_config"));
+        }
+        // The device address is the device tree's, never user space's (0 = "that one").
+        let dev_addr = match (req.dev_addr, slot.fifo_addr) {
+            (0, a) => a.unwrap_or(0),
+            (x, Some(a)) if x == a => a,
+            (x, _) => {
+                dev_dbg!(
+                    self.dev(),
+                    "slave_config: address {:#x} is not this channel's (linux,fifo-addresses)\n",
+                    x
+                );
+                return Err(EPERM);
+            }
+        };
+        slot.slave_config(
+            dir,
+            SlaveCfg {
+                dev_addr,
+                width: req.addr_width,
+                burst: req.maxburst,
+            },
+        )
+        .inspect_err(|_| dev_dbg!(self.dev(), "slave_config: provider refused\n"))
     }
 }
 

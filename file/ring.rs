@@ -19,9 +19,18 @@ use kernel::{
     prelude::*,
     sync::{
         atomic::Relaxed,
-        Arc,
-        Mutex, //
+        Arc, //
     },
+};
+
+mod state;
+
+pub(super) use state::RingTable;
+use state::{
+    Geometry,
+    Ring,
+    RingCell,
+    RingSlot, //
 };
 
 use super::{
@@ -29,7 +38,6 @@ use super::{
     OpenFile, //
 };
 use crate::{
-    buffer::Buffer,
     chan::{
         ChanSlot,
         Claim,
@@ -49,127 +57,6 @@ use crate::{
 /// `ENOSPC` for a push larger than the free slots.
 fn no_free_slots() -> Error {
     ENOSPC
-}
-
-#[derive(Default)]
-struct RingSlot {
-    /// The transfer queued in this slot, until it is reaped.
-    xfer: Option<Arc<Xfer>>,
-    /// The ring had run dry when this slot was queued.
-    gap: bool,
-}
-
-/// The ring arithmetic: slot indices modulo `count`.
-#[derive(Copy, Clone)]
-struct Geometry {
-    count: u32,
-    offset: u64,
-    slot_size: u64,
-}
-
-impl Geometry {
-    fn next(self, i: u32) -> u32 {
-        if i + 1 >= self.count {
-            0
-        } else {
-            i + 1
-        }
-    }
-
-    fn slot_offset(self, i: u32) -> u64 {
-        self.offset + u64::from(i) * self.slot_size
-    }
-}
-
-/// One ring of an open file.
-struct Ring {
-    chan: u32,
-    dir: TransferDirection,
-    buf: Arc<Buffer>,
-    geo: Geometry,
-    slots: KVec<RingSlot>,
-    head: u32,
-    tail: u32,
-    queued: u32,
-    held: u32,
-    /// Running number of the slot at `tail`.
-    seq: u64,
-    /// Slots queued over the ring's life (the transfer ids).
-    submitted: u64,
-    overruns: u64,
-    /// The most recently queued transfer: when it is already done as the next slot is
-    /// queued, the ring ran dry in between (an overrun).
-    last: Option<Arc<Xfer>>,
-    /// Set by `stop_ring`: a thread that found the ring before it was removed from the file
-    /// must not queue on it any more.
-    stopped: bool,
-}
-
-impl Ring {
-    /// The oldest queued slot has finished: `REAP` would return something.
-    fn readable(&self) -> bool {
-        self.queued > 0
-            && self
-                .slots
-                .get(self.tail as usize)
-                .and_then(|s| s.xfer.as_ref())
-                .is_some_and(|x| x.is_done())
-    }
-
-    /// Whether a slot is still with the device.
-    fn busy(&self) -> bool {
-        self.slots
-            .iter()
-            .any(|s| s.xfer.as_ref().is_some_and(|x| !x.is_done()))
-    }
-}
-
-/// A ring with its own lock (see `file.rs` for the lock order).
-#[pin_data]
-struct RingCell {
-    chan: u32,
-    #[pin]
-    ring: Mutex<Ring>,
-}
-
-/// The rings of an open file (at most one per channel).
-#[pin_data]
-pub(super) struct RingTable {
-    #[pin]
-    rings: Mutex<KVec<Arc<RingCell>>>,
-}
-
-impl RingTable {
-    pub(super) fn new() -> impl PinInit<Self> {
-        pin_init!(Self {
-            rings <- kernel::new_mutex!(KVec::new(), "RingTable::rings"),
-        })
-    }
-
-    fn of(&self, chan: u32) -> Result<Arc<RingCell>> {
-        self.rings
-            .lock()
-            .iter()
-            .find(|r| r.chan == chan)
-            .cloned()
-            .ok_or(ENOENT)
-    }
-
-    fn list(&self) -> KVec<Arc<RingCell>> {
-        let rings = self.rings.lock();
-        let mut v = KVec::new();
-        for r in rings.iter() {
-            if v.push(r.clone(), GFP_KERNEL).is_err() {
-                break;
-            }
-        }
-        v
-    }
-
-    /// Whether any ring has a finished slot to reap.
-    pub(super) fn any_readable(&self) -> bool {
-        self.list().iter().any(|r| r.ring.lock().readable())
-    }
 }
 
 impl OpenFile {
@@ -534,30 +421,5 @@ impl OpenFile {
             .filter_map(|s| s.xfer.as_ref())
             .filter(|x| matches!(x.outcome(), Some(Outcome::Cancelled(_))))
             .count() as u32
-    }
-}
-
-#[kunit_tests(axi_dma_ring)]
-mod tests {
-    use super::Geometry;
-
-    #[test]
-    fn slots_wrap_and_offsets_stride() {
-        let g = Geometry {
-            count: 3,
-            offset: 4096,
-            slot_size: 1000,
-        };
-        assert_eq!(g.next(0), 1);
-        assert_eq!(g.next(1), 2);
-        assert_eq!(g.next(2), 0);
-        assert_eq!(g.slot_offset(0), 4096);
-        assert_eq!(g.slot_offset(2), 6096);
-        let one = Geometry {
-            count: 1,
-            offset: 0,
-            slot_size: 64,
-        };
-        assert_eq!(one.next(0), 0);
     }
 }

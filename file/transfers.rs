@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! An open file's transfers: XFER (blocking, non-blocking, loopback), WAIT, REAP, STATUS,
-//! CANCEL and SLAVE_CONFIG.
+//! An open file's transfer table and submission: XFER (blocking, non-blocking, loopback).
+//! Collecting them is `completions.rs`.
 
 use kernel::{
     prelude::*,
@@ -19,18 +19,12 @@ use crate::{
     buffer::Buffer,
     chan::{
         ChanSlot,
-        SlaveCfg,
         Terminator, //
     },
     dmaengine::TransferDirection,
     uapi::{
         self,
-        SlaveDir,
         XferKind, //
-    },
-    wait::{
-        Sleep,
-        WaitResult, //
     },
     xfer::{
         Outcome,
@@ -39,10 +33,10 @@ use crate::{
 };
 
 /// A transfer of an open file, until user space collects it.
-struct XferEntry {
-    xfer: Arc<Xfer>,
+pub(super) struct XferEntry {
+    pub(super) xfer: Arc<Xfer>,
     /// A thread is waiting for it right now (`XFER` without `NONBLOCK`, or `WAIT`).
-    waiting: bool,
+    pub(super) waiting: bool,
     /// Submitted by a blocking `XFER`: never handed out by `REAP`, also when its wait was
     /// interrupted by a signal (then `WAIT` with the id written back collects it), so that
     /// another thread reaping on the same file cannot take it from its owner.
@@ -53,14 +47,14 @@ struct XferEntry {
 
 impl XferEntry {
     /// Finished, and for `REAP` to hand out.
-    fn reapable(&self) -> bool {
+    pub(super) fn reapable(&self) -> bool {
         !self.waiting && !self.blocking && self.xfer.is_done()
     }
 }
 
 /// The fields of an [`XferTable`] protected by its lock.
-struct XferTableInner {
-    entries: KVec<XferEntry>,
+pub(super) struct XferTableInner {
+    pub(super) entries: KVec<XferEntry>,
     next_id: u64,
 }
 
@@ -69,7 +63,7 @@ struct XferTableInner {
 #[pin_data]
 pub(super) struct XferTable {
     #[pin]
-    inner: Mutex<XferTableInner>,
+    pub(super) inner: Mutex<XferTableInner>,
 }
 
 impl XferTable {
@@ -108,7 +102,7 @@ impl XferTable {
         drop(entries);
     }
 
-    fn unmark_waiting(&self, id: u64) {
+    pub(super) fn unmark_waiting(&self, id: u64) {
         if let Some(e) = self
             .inner
             .lock()
@@ -121,7 +115,7 @@ impl XferTable {
     }
 
     /// Removes transfer `id` and the send half of a loopback with it.
-    fn forget(&self, id: u64) {
+    pub(super) fn forget(&self, id: u64) {
         let mut inner = self.inner.lock();
         if let Some(pos) = inner.entries.iter().position(|e| e.xfer.id == id) {
             if let Ok(e) = inner.entries.remove(pos) {
@@ -146,7 +140,7 @@ impl XferTable {
         }
     }
 
-    fn find(&self, id: u64) -> Result<Arc<Xfer>> {
+    pub(super) fn find(&self, id: u64) -> Result<Arc<Xfer>> {
         self.inner
             .lock()
             .entries
@@ -409,204 +403,5 @@ impl OpenFile {
         let err = tx_out.and_then(Outcome::error).or(rx_out.error());
         out.error = err.map_or(0, |e| e.to_errno());
         (Some(out), waited.and(err.map_or(Ok(()), Err)))
-    }
-
-    /// Waits for `xfer`; on timeout terminates its channel and returns `ETIMEDOUT`.
-    fn wait_done(&self, xfer: &Arc<Xfer>, ms: u32) -> Result {
-        match xfer.wait(ms, Sleep::Interruptible) {
-            WaitResult::Ready => Ok(()),
-            WaitResult::Interrupted => Err(EINTR),
-            WaitResult::TimedOut => {
-                dev_err!(
-                    self.dev(),
-                    "transfer {:#x} on channel {} timed out after {} ms; terminating the channel\n",
-                    xfer.id,
-                    xfer.chan,
-                    ms
-                );
-                if let Ok(slot) = self.chan(xfer.chan) {
-                    let _ = slot.terminate(Terminator::Timeout(xfer));
-                }
-                // The terminate finished it, unless the completion raced the timeout.
-                match xfer.outcome() {
-                    Some(Outcome::Done(_)) => Ok(()),
-                    _ => Err(ETIMEDOUT),
-                }
-            }
-        }
-    }
-
-    /// Removes a finished (or aborted), waited-for transfer and returns how it ended.
-    fn collect_waited(&self, xfer: &Arc<Xfer>) -> Outcome {
-        self.xfers.forget(xfer.id);
-        // Every path here waited until done or terminated the channel (which finishes
-        // every pending transfer): `None` cannot happen, and would read as a cancel.
-        xfer.outcome().unwrap_or(Outcome::Cancelled(0))
-    }
-
-    /// `AXI_DMA_IOC_WAIT`.
-    pub(crate) fn wait(&self, req: &uapi::Wait) -> (Option<uapi::Wait>, Result) {
-        let xfer = {
-            let mut inner = self.xfers.inner.lock();
-            let Some(e) = inner.entries.iter_mut().find(|e| e.xfer.id == req.xfer_id) else {
-                return (None, Err(ENOENT));
-            };
-            if e.waiting {
-                // Another thread of this file already waits for it.
-                return (None, Err(EBUSY));
-            }
-            e.waiting = true;
-            e.xfer.clone()
-        };
-        match self.wait_done(&xfer, self.timeout(req.timeout_ms)) {
-            Err(e) if e == EINTR => {
-                self.xfers.unmark_waiting(xfer.id);
-                (None, Err(EINTR))
-            }
-            r => {
-                let o = self.collect_waited(&xfer);
-                let out = uapi::Wait {
-                    error: o.errno(),
-                    bytes: o.bytes(),
-                    user_data: xfer.user_data,
-                    ..*req
-                };
-                (Some(out), r.and(o.error().map_or(Ok(()), Err)))
-            }
-        }
-    }
-
-    /// Moves up to `max - out.len()` finished, unwaited transfers into `out`; returns how
-    /// many are still in flight.
-    fn collect(&self, out: &mut KVec<uapi::Completion>, max: usize) -> Result<u32> {
-        let mut taken = KVec::new();
-        let pending;
-        {
-            let mut inner = self.xfers.inner.lock();
-            let mut i = 0;
-            while i < inner.entries.len() && out.len() + taken.len() < max {
-                if inner.entries[i].reapable() {
-                    taken.push(inner.entries.remove(i).map_err(|_| EINVAL)?, GFP_KERNEL)?;
-                } else {
-                    i += 1;
-                }
-            }
-            // CAST: at most `max_inflight` entries.
-            pending = inner.entries.iter().filter(|e| !e.xfer.is_done()).count() as u32;
-        }
-        for e in taken {
-            let o = e.xfer.outcome().unwrap_or(Outcome::Cancelled(0));
-            out.push(
-                uapi::Completion {
-                    xfer_id: e.xfer.id,
-                    user_data: e.xfer.user_data,
-                    bytes: o.bytes(),
-                    error: o.errno(),
-                    chan: e.xfer.chan,
-                },
-                GFP_KERNEL,
-            )?;
-        }
-        Ok(pending)
-    }
-
-    /// `AXI_DMA_IOC_REAP`: the completions to write to `req.entries`, and the structure.
-    pub(crate) fn reap(&self, req: &uapi::Reap) -> Result<(KVec<uapi::Completion>, uapi::Reap)> {
-        if req.max == 0 || req.max > uapi::REAP_MAX || req.min > req.max || req.pad != 0 {
-            dev_dbg!(self.dev(), "reap: bad max {} / min {}\n", req.max, req.min);
-            return Err(EINVAL);
-        }
-        let max = req.max as usize;
-        let mut out = KVec::with_capacity(max, GFP_KERNEL)?;
-        let pending = self.collect_wait(
-            &mut out,
-            req.min as usize,
-            self.timeout(req.timeout_ms),
-            |out| self.collect(out, max),
-            |&pending| pending == 0,
-        )?;
-        let r = uapi::Reap {
-            // CAST: at most `REAP_MAX`.
-            count: out.len() as u32,
-            pending,
-            ..*req
-        };
-        Ok((out, r))
-    }
-
-    /// `AXI_DMA_IOC_STATUS`.
-    pub(crate) fn status(&self, req: &uapi::Status) -> Result<uapi::Status> {
-        let xfer = self.xfers.find(req.xfer_id)?;
-        let mut out = uapi::Status {
-            xfer_id: req.xfer_id,
-            ..Default::default()
-        };
-        match xfer.outcome() {
-            Some(o) => {
-                out.state = uapi::STATE_DONE;
-                out.error = o.errno();
-                out.bytes = o.bytes();
-            }
-            None => {
-                out.state = uapi::STATE_PENDING;
-                // Only what the provider can tell: 0 with descriptor granularity.
-                out.bytes = self.chan(xfer.chan)?.progress(&xfer).unwrap_or(0);
-            }
-        }
-        Ok(out)
-    }
-
-    /// `AXI_DMA_IOC_CANCEL`: refused while another file has work on the channel.
-    pub(crate) fn cancel(&self, req: &uapi::Cancel) -> Result<uapi::Cancel> {
-        let slot = self.chan(req.chan)?;
-        let cancelled = slot.terminate(Terminator::Cancel(&self.events))?;
-        Ok(uapi::Cancel { cancelled, ..*req })
-    }
-
-    /// `AXI_DMA_IOC_SLAVE_CONFIG`.
-    pub(crate) fn slave_config(&self, req: &uapi::SlaveConfig) -> Result {
-        let dir = match SlaveDir::try_from(req.direction) {
-            Ok(SlaveDir::MemToDev) => TransferDirection::MemToDev,
-            Ok(SlaveDir::DevToMem) => TransferDirection::DevToMem,
-            Err(v) => {
-                dev_dbg!(self.dev(), "slave_config: bad direction {:#x}\n", v.0);
-                return Err(EINVAL);
-            }
-        };
-        if !matches!(req.addr_width, 1 | 2 | 4 | 8) || req.maxburst == 0 {
-            dev_dbg!(
-                self.dev(),
-                "slave_config: bad width {} / burst {}\n",
-                req.addr_width,
-                req.maxburst
-            );
-            return Err(EINVAL);
-        }
-        let slot = self.chan(req.chan)?;
-        if !slot.supports(dir) {
-            return Err(refuse_direction(self.dev(), req.chan, "slave_config"));
-        }
-        // The device address is the device tree's, never user space's (0 = "that one").
-        let dev_addr = match (req.dev_addr, slot.fifo_addr) {
-            (0, a) => a.unwrap_or(0),
-            (x, Some(a)) if x == a => a,
-            (x, _) => {
-                dev_dbg!(
-                    self.dev(),
-                    "slave_config: address {:#x} is not this channel's (linux,fifo-addresses)\n",
-                    x
-                );
-                return Err(EPERM);
-            }
-        };
-        slot.slave_config(
-            dir,
-            SlaveCfg {
-                dev_addr,
-                width: req.addr_width,
-                burst: req.maxburst,
-            },
-        )
-        .inspect_err(|_| dev_dbg!(self.dev(), "slave_config: provider refused\n"))
     }
 }
