@@ -16,6 +16,7 @@
 #include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/wait.h>
 
 #include "axi_dma_shim.h"
@@ -84,6 +85,7 @@ long axi_dma_shim_wait_killable(struct wait_queue_head *wq, const u32 *word, u32
 { return wait_event_killable_timeout(*wq, (READ_ONCE(*word) == val) == eq, jiffies); }
 long axi_dma_shim_wait_uninterruptible(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies)
 { return wait_event_timeout(*wq, (READ_ONCE(*word) == val) == eq, jiffies); }
+bool axi_dma_shim_fatal_signal_pending(void) { return fatal_signal_pending(current); }
 void axi_dma_shim_poll_wait(struct file *f, struct wait_queue_head *wq, poll_table *pt) { poll_wait(f, wq, pt); }
 
 /* --- mmap --- */

@@ -46,6 +46,7 @@ void axi_dma_shim_wake_up_all(struct wait_queue_head *wq);
 long axi_dma_shim_wait_interruptible(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies);
 long axi_dma_shim_wait_killable(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies);
 long axi_dma_shim_wait_uninterruptible(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies);
+bool axi_dma_shim_fatal_signal_pending(void);
 void axi_dma_shim_poll_wait(struct file *f, struct wait_queue_head *wq, struct poll_table_struct *pt);
 u64 axi_dma_shim_dma_to_pfn(struct device *dev, u64 dma);
 bool axi_dma_shim_dev_is_coherent(struct device *dev);

@@ -124,6 +124,7 @@ extern "C" {
         eq: bool,
         jiffies: c_long,
     ) -> c_long;
+    pub(crate) fn axi_dma_shim_fatal_signal_pending() -> bool;
     pub(crate) fn axi_dma_shim_poll_wait(
         file: *mut bindings::file,
         wq: *mut bindings::wait_queue_head,

@@ -87,6 +87,13 @@ impl Until {
     }
 }
 
+/// Whether the current task was sent a fatal signal (`SIGKILL`): long loops that never
+/// sleep (a wait whose condition is already true does not look at signals) check it.
+pub(crate) fn fatal_signal_pending() -> bool {
+    // SAFETY: Reads the current task's signal state; always valid in process context.
+    unsafe { ffi::axi_dma_shim_fatal_signal_pending() }
+}
+
 impl WaitQueue {
     /// Creates an initialiser for a wait queue.
     pub(crate) fn new() -> impl PinInit<Self> {

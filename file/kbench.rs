@@ -31,6 +31,7 @@ use crate::{
         XferKind, //
     },
     wait::{
+        fatal_signal_pending,
         Sleep,
         WaitResult, //
     },
@@ -119,6 +120,10 @@ impl OpenFile {
                         return Err(e);
                     }
                     completed += 1;
+                    // With a fast engine the waits above never sleep, so never see a kill.
+                    if fatal_signal_pending() {
+                        return Err(EINTR);
+                    }
                     if t0.elapsed().as_millis() > KBENCH_MAX_MS {
                         dev_dbg!(self.dev(), "kbench: over {} ms\n", KBENCH_MAX_MS);
                         return Err(ETIMEDOUT);

@@ -39,7 +39,7 @@ case $b in
     qemu=("$qemu_aarch64" -M xlnx-zcu102 -smp 4 -m 2G -serial mon:stdio
           -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on") ;;
   zc702)
-    qemu=("$qemu_arm" -M xilinx-zynq-a9 -m 1024 -serial null -serial mon:stdio
+    qemu=("$qemu_arm" -M xilinx-zynq-a9 -smp 2 -m 1024 -serial null -serial mon:stdio
           -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on") ;;
 esac
 log "booting $b ($mode); serial log: $log"
