@@ -58,8 +58,11 @@ mod lifecycle;
 mod own;
 mod quarantine;
 
-pub(crate) use own::Claim;
 use own::Owner;
+pub(crate) use own::{
+    Claim,
+    ClaimGuard, //
+};
 use quarantine::Quarantined;
 
 use crate::{

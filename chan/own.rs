@@ -100,3 +100,37 @@ impl ChanSlot {
         Ok(())
     }
 }
+
+/// A claim that is given up when dropped, unless [`kept`](Self::keep).
+pub(crate) struct ClaimGuard<'a> {
+    slot: &'a ChanSlot,
+    file: &'a Arc<Events>,
+    why: Claim,
+    armed: bool,
+}
+
+impl<'a> ClaimGuard<'a> {
+    /// Claims `slot` for `file` (see [`ChanSlot::claim`]).
+    pub(crate) fn new(slot: &'a ChanSlot, file: &'a Arc<Events>, why: Claim) -> Result<Self> {
+        slot.claim(file, why)?;
+        Ok(Self {
+            slot,
+            file,
+            why,
+            armed: true,
+        })
+    }
+
+    /// Keeps the claim: it is given up explicitly later (a ring's stop).
+    pub(crate) fn keep(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for ClaimGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = self.slot.unclaim(self.file, self.why);
+        }
+    }
+}

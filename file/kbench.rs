@@ -23,6 +23,7 @@ use super::{
 use crate::{
     chan::{
         Claim,
+        ClaimGuard,
         Terminator, //
     },
     dmaengine::TransferDirection,
@@ -76,7 +77,7 @@ impl OpenFile {
         };
         let r = self.validate(&as_xfer, XferKind::Memcpy)?;
         let slot = r.slot;
-        slot.claim(&self.events, Claim::Bench)?;
+        let _claim = ClaimGuard::new(slot, &self.events, Claim::Bench)?;
         // Private completion events: user space never sees these transfers.
         let result = Events::new().and_then(|events| {
             let mut inflight: KVec<Arc<Xfer>> =
@@ -143,7 +144,6 @@ impl OpenFile {
                 ..*req
             })
         });
-        let _ = slot.unclaim(&self.events, Claim::Bench);
         result
     }
 }

@@ -41,6 +41,7 @@ use crate::{
     chan::{
         ChanSlot,
         Claim,
+        ClaimGuard,
         Terminator, //
     },
     dmaengine::TransferDirection,
@@ -218,20 +219,19 @@ impl OpenFile {
             GFP_KERNEL,
         )?;
         // Owning the channel is what makes the ring unique (also against a racing START).
-        slot.claim(&self.events, Claim::Ring)?;
+        let claim = ClaimGuard::new(slot, &self.events, Claim::Ring)?;
         let mut out = *req;
         {
             let mut ring = cell.ring.lock();
             if dir == TransferDirection::DevToMem {
-                // Every slot goes to the device at once; a failure leaves nothing queued.
-                if let Err(e) = self.queue_slots(&mut ring, req.count, &[]) {
-                    drop(ring);
-                    let _ = slot.unclaim(&self.events, Claim::Ring);
-                    return Err(e);
-                }
+                // Every slot goes to the device at once; a failure leaves nothing queued
+                // (and the guard gives the channel back).
+                self.queue_slots(&mut ring, req.count, &[])?;
             }
             out.queued = ring.queued;
         }
+        // From here on the ring's stop gives the channel back.
+        claim.keep();
         if let Err(e) = self.rings.rings.lock().push(cell.clone(), GFP_KERNEL) {
             self.stop_ring(&mut cell.ring.lock());
             return Err(e.into());

@@ -157,3 +157,50 @@ fn a_wrong_layout_is_caught() {
     assert!(!st.status.success(), "a wrong offset compiled");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn decoders_accept_exactly_the_documented_values() {
+    assert_eq!(XferKind::try_from(0), Ok(XferKind::Memcpy));
+    assert_eq!(XferKind::try_from(1), Ok(XferKind::ToDev));
+    assert_eq!(XferKind::try_from(2), Ok(XferKind::FromDev));
+    assert_eq!(XferKind::try_from(3), Ok(XferKind::Loopback));
+    for bad in [4, 0x100, u32::MAX] {
+        assert_eq!(XferKind::try_from(bad), Err(BadValue(bad)));
+    }
+    assert_eq!(decode_alloc_flags(0), Ok(None));
+    assert_eq!(decode_alloc_flags(ALLOC_CACHED), Ok(Some(CachedDir::Both)));
+    assert_eq!(decode_alloc_flags(ALLOC_CACHED | ALLOC_TO_DEVICE), Ok(Some(CachedDir::ToDevice)));
+    assert_eq!(decode_alloc_flags(ALLOC_CACHED | ALLOC_FROM_DEVICE), Ok(Some(CachedDir::FromDevice)));
+    // A direction without CACHED, both directions, unknown bits: refused.
+    for bad in [
+        ALLOC_TO_DEVICE,
+        ALLOC_FROM_DEVICE,
+        ALLOC_CACHED | ALLOC_TO_DEVICE | ALLOC_FROM_DEVICE,
+        1 << 3,
+        0x8000_0000,
+    ] {
+        assert_eq!(decode_alloc_flags(bad), Err(BadValue(bad)));
+    }
+    assert_eq!(SyncOp::try_from(1), Ok(SyncOp::ForCpu));
+    assert_eq!(SyncOp::try_from(2), Ok(SyncOp::ForDevice));
+    for bad in [0, 3, u32::MAX] {
+        assert_eq!(SyncOp::try_from(bad), Err(BadValue(bad)));
+    }
+    assert_eq!(SlaveDir::try_from(DIR_MEM_TO_DEV), Ok(SlaveDir::MemToDev));
+    assert_eq!(SlaveDir::try_from(DIR_DEV_TO_MEM), Ok(SlaveDir::DevToMem));
+    for bad in [0, DIR_MEM_TO_MEM, DIR_MEM_TO_DEV | DIR_DEV_TO_MEM, 8] {
+        assert_eq!(SlaveDir::try_from(bad), Err(BadValue(bad)));
+    }
+}
+
+#[test]
+fn names_are_truncated_and_terminated() {
+    let mut n = [0xffu8; NAME_LEN];
+    n.fill(0);
+    copy_name(&mut n, b"tx");
+    assert_eq!(&n[..3], b"tx\0");
+    let mut long = [0u8; NAME_LEN];
+    copy_name(&mut long, &[b'a'; 100]);
+    assert!(long[..NAME_LEN - 1].iter().all(|&c| c == b'a'));
+    assert_eq!(long[NAME_LEN - 1], 0);
+}
