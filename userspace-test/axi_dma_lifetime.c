@@ -16,10 +16,17 @@
  * pl330 (no device_synchronize; callbacks called after the descriptor completed, with the
  * lock dropped): a driver that gives a callback's reference back after a terminate
  * without waiting for that callback frees the transfer under the callback.
- * Shown to catch that bug: with dmaengine.rs's `Channel::terminate` changed to return a
- * `Quiet` proof on every provider (the bug of issue #12, finding 1), the zcu102 run
- * reported "BUG: KASAN: slab-use-after-free in ...callback..." within the first 200
- * iterations (see the README's test notes for the exact run).
+ * Shown to catch that bug (2026-11-26, zcu102, `race` on the loopback provider with
+ * no_sync=1 cb_delay_us=300 delay_us=200): with `Channel::terminate` changed to hand out a
+ * `Quiet` proof on every provider and `ChanSlot::terminate` no longer releasing the
+ * channel after an abort (callback references given back right after the terminate, as
+ * before issue #12), the guest reported within 10 s
+ *   BUG: KASAN: slab-use-after-free in rust_helper_atomic_try_cmpxchg_acquire
+ *   Write of size 4 ... by task kworker/u17:1 (Workqueue: events_unbound lb_work)
+ *    Xfer::finish <- dmaengine::callback::<Xfer> <- lb_complete <- lb_work
+ * which fails the board's kernel-log check. With only one of the two changes there was no
+ * report: either guard alone (a release after every abort; no terminate when nothing is
+ * pending) closes the window this test can reach from user space.
  */
 #define _GNU_SOURCE
 #include <errno.h>
