@@ -24,9 +24,8 @@
  *   BUG: KASAN: slab-use-after-free in rust_helper_atomic_try_cmpxchg_acquire
  *   Write of size 4 ... by task kworker/u17:1 (Workqueue: events_unbound lb_work)
  *    Xfer::finish <- dmaengine::callback::<Xfer> <- lb_complete <- lb_work
- * which fails the board's kernel-log check. With only one of the two changes there was no
- * report: either guard alone (a release after every abort; no terminate when nothing is
- * pending) closes the window this test can reach from user space.
+ * which fails the board's kernel-log check. With only the first change there was no report:
+ * the release after every abort still waited for the late callbacks.
  */
 #define _GNU_SOURCE
 #include <errno.h>
