@@ -107,6 +107,7 @@ int smaps_flags(void *addr, char *out, size_t n)
 	return out[0] ? 0 : -1;
 }
 
+/* The loopback provider (test-provider/): its fault-injection parameters and client node. */
 int set_param(const char *name, const char *val)
 {
 	char path[128];
