@@ -208,7 +208,7 @@ static int t_axi_back_to_back(void)
 }
 
 /* For the unbind test: receives waiting in flight and mapped buffers, then (after the
- * device was unbound) ENODEV, the mappings intact. */
+ * device was unbound) ENODEV, the mappings revoked (SIGBUS). */
 static int t_axi_hold(void)
 {
 	struct loop l;
