@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Cross-build the user-space programs for a board as static binaries into
-# $CACHE/userspace/<board>/bin. Usage: scripts/build-userspace.sh zcu102|zc702
+# $CACHE/userspace-<checkout key>/<board>/bin. Usage: scripts/build-userspace.sh zcu102|zc702
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 b=${1:?board}
 cc="$(board_cross "$b")gcc"
-out="$CACHE/userspace/$b/bin"; mkdir -p "$out"
+out="$CACHE/userspace-$CHECKOUT_KEY/$b/bin"; mkdir -p "$out"  # per checkout: runs in two checkouts must not swap binaries
 cflags=(-static -O2 -Wall -Wextra -Werror -I"$REPO/include")
 # The C test suite: the shared fixture, one file per area, main.c (see its header).
 ctest=()
