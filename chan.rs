@@ -63,7 +63,7 @@ pub(crate) use own::{
     Claim,
     ClaimGuard, //
 };
-use quarantine::Quarantined;
+use quarantine::Released;
 
 use crate::{
     buffer::Buffer,
@@ -122,7 +122,6 @@ struct ChanState {
     /// The slave configuration in force for [memory-to-device, device-to-memory], applied
     /// again when the channel is re-requested.
     slave_cfg: [Option<SlaveCfg>; 2],
-    quarantine: KVec<Quarantined>,
 }
 
 /// One named channel of the client node.
@@ -184,7 +183,6 @@ impl ChanSlot {
                         inflight: KVec::new(),
                         owner: None,
                         slave_cfg: s.slave_cfg,
-                        quarantine: KVec::new(),
                     },
                     "ChanSlot::state"
                 ),
@@ -253,7 +251,6 @@ impl ChanSlot {
                     i += 1;
                 }
             }
-            Self::drain_quarantine(st, false);
             st.inflight.reserve(1, GFP_KERNEL)?;
             let busy = !st.inflight.is_empty();
             self.ensure_chan(st)?;
@@ -345,13 +342,14 @@ impl ChanSlot {
         }
         let (n, release) = self.terminate_locked(st, by);
         drop(guard);
-        // The buffers of transfers that are over go outside the lock.
-        drop(release);
+        // The buffers of transfers that are over go outside the lock (after the grace
+        // period of a provider whose terminate does not stop the engine).
+        release.finish();
         Ok(n)
     }
 
-    /// Returns the number of aborted transfers and the entries to drop after unlocking.
-    fn terminate_locked(&self, st: &mut ChanState, by: Terminator<'_>) -> (u32, KVec<InFlight>) {
+    /// Returns the number of aborted transfers and the entries to let go after unlocking.
+    fn terminate_locked(&self, st: &mut ChanState, by: Terminator<'_>) -> (u32, Released) {
         let list = core::mem::take(&mut st.inflight);
         let synced = match st.chan.as_ref().map(Channel::terminate) {
             Some(Ok(q)) => q,
@@ -398,11 +396,8 @@ impl ChanSlot {
                 reclaim_callback_ref(&e.xfer, &q);
             }
         }
-        if aborted == 0 || self.halts_on_terminate {
-            return (aborted, list);
-        }
-        Self::quarantine(st, list, bytes);
-        (aborted, KVec::new())
+        let hold = aborted > 0 && !self.halts_on_terminate;
+        (aborted, Released::new(list, if hold { bytes } else { 0 }))
     }
 
     /// Drops finished transfers from the in-flight list, and with them their buffer
@@ -426,7 +421,6 @@ impl ChanSlot {
                     Err(_) => break,
                 }
             }
-            Self::drain_quarantine(&mut st, false);
         }
         drop(done);
     }

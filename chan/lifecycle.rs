@@ -10,7 +10,6 @@ use super::{
     Terminator, //
 };
 use crate::dmaengine::{
-    reclaim_callback_ref,
     Channel,
     TransferDirection, //
 };
@@ -77,13 +76,10 @@ impl ChanSlot {
         // Released even if nothing was aborted: no callback runs after this.
         if let Some(c) = st.chan.take() {
             let q = c.release();
-            for e in release.iter() {
-                reclaim_callback_ref(&e.xfer, &q);
-            }
+            release.reclaim(&q);
         }
         st.owner = None;
-        Self::drain_quarantine(st, true);
         drop(guard);
-        drop(release);
+        release.finish();
     }
 }
