@@ -23,12 +23,15 @@
 //! away from it; cancelling a running GDMA transfer stays exposed to the upstream bug.
 //!
 //! Hence (see [`ChanSlot::terminate`]):
-//! - after any terminate that aborted a transfer, or while a callback may still hold its
-//!   reference on a provider without `device_synchronize`, the channel is *recycled*:
-//!   released (which synchronises and frees the provider's channel resources: pl330 kills
-//!   its tasklet) and requested again. Only then are callback references given back.
-//!   Recycling also resets providers that a mid-transfer terminate leaves unusable (ZynqMP
-//!   GDMA keeps the channel marked busy with interrupts masked).
+//! - on a provider with `device_synchronize`, a terminate makes the channel quiet; if it
+//!   aborted a transfer, the channel is also *recycled* (released and requested again),
+//!   which resets providers that a mid-transfer terminate leaves unusable (ZynqMP GDMA
+//!   keeps the channel marked busy with interrupts masked).
+//! - on a provider without it (pl330), the callback references of terminated transfers
+//!   wait in `unsettled` until the channel is idle, and are given back after releasing it
+//!   then (the release kills pl330's tasklet). Not at once: releasing a pl330 channel while
+//!   the killed thread's completion interrupt is still pending on the other CPU makes
+//!   pl330's interrupt handler use a freed event (an Oops on the 2-CPU guest).
 //! - the buffers of aborted transfers stay referenced by the channel until it was released,
 //!   and on providers whose terminate does not stop the engine (zynqmp_dma: neither does
 //!   its `free_chan_resources`) for a further grace period long enough for the engine to
@@ -122,6 +125,10 @@ struct ChanState {
     /// The slave configuration in force for [memory-to-device, device-to-memory], applied
     /// again when the channel is re-requested.
     slave_cfg: [Option<SlaveCfg>; 2],
+    /// Transfers terminated on a provider without `device_synchronize` whose callback may
+    /// still run: their callback references are given back when the channel is next
+    /// released, which happens once it is idle (see [`ChanSlot::settle`]).
+    unsettled: KVec<Arc<Xfer>>,
 }
 
 /// One named channel of the client node.
@@ -183,6 +190,7 @@ impl ChanSlot {
                         inflight: KVec::new(),
                         owner: None,
                         slave_cfg: s.slave_cfg,
+                        unsettled: KVec::new(),
                     },
                     "ChanSlot::state"
                 ),
@@ -251,6 +259,7 @@ impl ChanSlot {
                     i += 1;
                 }
             }
+            self.settle(st);
             st.inflight.reserve(1, GFP_KERNEL)?;
             let busy = !st.inflight.is_empty();
             self.ensure_chan(st)?;
@@ -375,29 +384,60 @@ impl ChanSlot {
             };
             e.xfer.abort(cause);
         }
-        let refs_out = list.iter().any(|e| callback_pending(&e.xfer));
-        // An abort leaves the engine in an unknown state: release the channel (which also
-        // waits for callbacks), and so does a callback that may still be running on a
-        // provider without `device_synchronize`.
-        let quiet: Option<Quiet> = if aborted > 0 || (refs_out && synced.is_none()) {
-            let q = st.chan.take().map(Channel::release);
-            if !st.unbound {
-                // On failure the channel is requested again on next use.
-                let _ = self.reopen(st);
+        // On a provider that synchronises, an abort leaves the engine in an unknown state
+        // (ZynqMP GDMA keeps the channel busy with interrupts masked): release and request
+        // the channel again. On one that does not (pl330), a callback may still be due:
+        // its reference waits in `unsettled` until the channel is released while idle.
+        // Releasing a pl330 channel right after a terminate frees its event while the
+        // completion interrupt of the killed thread may still be pending on the other CPU,
+        // and pl330's interrupt handler then starts a thread through a stale event index
+        // (a NULL-pointer Oops seen on the 2-CPU Zynq-7000 guest): so never here.
+        let quiet: Option<Quiet> = match synced {
+            Some(_) if aborted > 0 => {
+                let q = st.chan.take().map(Channel::release);
+                if !st.unbound {
+                    // On failure the channel is requested again on next use.
+                    let _ = self.reopen(st);
+                }
+                q
             }
-            q
-        } else {
-            synced
+            q => q,
         };
-        // Without a channel nothing was submitted since it went (every path that takes it
-        // empties the list first), so no reference is out and none is given back.
-        if let Some(q) = quiet {
-            for e in list.iter() {
-                reclaim_callback_ref(&e.xfer, &q);
+        match quiet {
+            Some(q) => {
+                for e in list.iter() {
+                    reclaim_callback_ref(&e.xfer, &q);
+                }
+            }
+            None => {
+                for e in list.iter().filter(|e| callback_pending(&e.xfer)) {
+                    // Without memory to remember it, the reference is never given back:
+                    // a small leak instead of a use-after-free.
+                    let _ = st.unsettled.push(e.xfer.clone(), GFP_KERNEL);
+                }
             }
         }
         let hold = aborted > 0 && !self.halts_on_terminate;
         (aborted, Released::new(list, if hold { bytes } else { 0 }))
+    }
+
+    /// Releases and requests the channel again when transfers terminated earlier may still
+    /// have a callback due (`unsettled`) and nothing is in flight now: the release waits
+    /// for any callback (pl330 kills its tasklet), and with nothing in flight no completion
+    /// interrupt can be pending for the channel's thread. Then their references go back.
+    fn settle(&self, st: &mut ChanState) {
+        if st.unsettled.is_empty() || st.inflight.iter().any(|e| !e.xfer.is_done()) {
+            return;
+        }
+        if let Some(q) = st.chan.take().map(Channel::release) {
+            for x in st.unsettled.iter() {
+                reclaim_callback_ref(x, &q);
+            }
+            st.unsettled.clear();
+        }
+        if !st.unbound {
+            let _ = self.reopen(st);
+        }
     }
 
     /// Drops finished transfers from the in-flight list, and with them their buffer
@@ -421,6 +461,7 @@ impl ChanSlot {
                     Err(_) => break,
                 }
             }
+            self.settle(&mut st);
         }
         drop(done);
     }

@@ -10,6 +10,7 @@ use super::{
     Terminator, //
 };
 use crate::dmaengine::{
+    reclaim_callback_ref,
     Channel,
     TransferDirection, //
 };
@@ -77,6 +78,10 @@ impl ChanSlot {
         if let Some(c) = st.chan.take() {
             let q = c.release();
             release.reclaim(&q);
+            for x in st.unsettled.iter() {
+                reclaim_callback_ref(x, &q);
+            }
+            st.unsettled.clear();
         }
         st.owner = None;
         drop(guard);
