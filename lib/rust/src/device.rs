@@ -1,12 +1,16 @@
 //! [`Device`]: an open `axi_dma` file, its channels, buffer allocation and blocking transfers.
 
-use crate::{abi, Buffer, Error, Result};
+use crate::{abi, buffer::Mapping, Buffer, DmaBuf, Error, Result};
 use std::{
     ffi::CStr,
     fs::OpenOptions,
     os::fd::{AsRawFd, OwnedFd, RawFd},
     os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
     time::Duration,
 };
 
@@ -54,12 +58,38 @@ pub(crate) fn cstr(b: &[u8]) -> String {
 pub(crate) fn timeout_ms(t: Option<Duration>) -> u32 {
     t.map_or(0, |d| u32::try_from(d.as_millis().max(1)).unwrap_or(u32::MAX))
 }
-/// An open `axi_dma` device.
+
+/// Tells open files apart (transfer ids are only unique within one file).
+static NEXT_SERIAL: AtomicU64 = AtomicU64::new(1);
+
+/// The open file, shared by the [`Device`] handles and by every buffer, transfer and ring
+/// made from it: the file is closed when the last of them goes.
 #[derive(Debug)]
-pub struct Device {
+pub(crate) struct DevInner {
     fd: OwnedFd,
     info: abi::Info,
     path: PathBuf,
+    pub(crate) serial: u64,
+}
+
+impl DevInner {
+    pub(crate) fn ioctl<T>(&self, op: &'static str, cmd: u32, arg: &mut T) -> Result<()> {
+        // SAFETY: `cmd` encodes the size of `T` (see `abi`), and `arg` is a valid, exclusive
+        // `T` for the duration of the call; the driver reads and writes only that much (and,
+        // for REAP/PUSH, the user arrays the callers point it to, sized as they say).
+        let r = unsafe { libc::ioctl(self.fd.as_raw_fd(), cmd as _, arg as *mut T) };
+        if r < 0 {
+            Err(Error::last(op))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// An open `axi_dma` device. Cloning gives another handle to the same open file.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub(crate) inner: Arc<DevInner>,
 }
 
 impl Device {
@@ -72,14 +102,15 @@ impl Device {
             .custom_flags(libc::O_CLOEXEC)
             .open(&path)
             .map_err(|source| Error { op: "open", source })?;
-        let mut dev = Self { fd: file.into(), info: abi::Info::default(), path };
+        let mut inner =
+            DevInner { fd: file.into(), info: abi::Info::default(), path, serial: NEXT_SERIAL.fetch_add(1, Ordering::Relaxed) };
         let mut info = abi::Info::default();
-        dev.ioctl("query device", abi::IOC_INFO, &mut info)?;
+        inner.ioctl("query device", abi::IOC_INFO, &mut info)?;
         if info.abi_version != abi::ABI_VERSION {
             return Err(Error::errno("ABI version check", libc::EPROTO));
         }
-        dev.info = info;
-        Ok(dev)
+        inner.info = info;
+        Ok(Self { inner: Arc::new(inner) })
     }
 
     /// Opens [`DEFAULT_DEVICE`].
@@ -89,22 +120,25 @@ impl Device {
 
     /// The path this device was opened from.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
     /// Limits and channel count.
     pub fn info(&self) -> &abi::Info {
-        &self.info
+        &self.inner.info
     }
 
     pub(crate) fn ioctl<T>(&self, op: &'static str, cmd: u32, arg: &mut T) -> Result<()> {
-        // SAFETY: `cmd` encodes the size of `T` (see `abi`), and `arg` is a valid, exclusive
-        // `T` for the duration of the call; the driver reads and writes only that much.
-        let r = unsafe { libc::ioctl(self.fd.as_raw_fd(), cmd as _, arg as *mut T) };
-        if r < 0 {
-            Err(Error::last(op))
+        self.inner.ioctl(op, cmd, arg)
+    }
+
+    /// The id of `buf` if it was allocated on this open file: ids are per file, and another
+    /// file's id could name one of this file's buffers (which safe code may be reading).
+    pub(crate) fn own<B: DmaBuf + ?Sized>(&self, buf: &B) -> Result<u32> {
+        if Arc::ptr_eq(&buf.mapping().dev, &self.inner) {
+            Ok(buf.buf_id())
         } else {
-            Ok(())
+            Err(Error::errno("buffer of another open file", libc::EINVAL))
         }
     }
 
@@ -125,7 +159,7 @@ impl Device {
 
     /// All channels of the device.
     pub fn channels(&self) -> Result<Vec<Channel>> {
-        (0..self.info.num_channels).map(|i| self.channel(i)).collect()
+        (0..self.inner.info.num_channels).map(|i| self.channel(i)).collect()
     }
 
     /// The index of the channel named `name` in `dma-names`.
@@ -134,18 +168,18 @@ impl Device {
     }
 
     /// Allocates a zeroed buffer of `size` bytes for DMA on `chan`'s device and maps it.
-    pub fn alloc(&self, chan: u32, size: u64) -> Result<Buffer<'_>> {
+    pub fn alloc(&self, chan: u32, size: u64) -> Result<Buffer> {
         self.alloc_flags(chan, size, 0)
     }
 
     /// Allocates a cacheable buffer: fast CPU access, handed over with
     /// [`Buffer::sync_for_device`] and [`Buffer::sync_for_cpu`] around every DMA.
     /// `flags` may add `abi::ALLOC_TO_DEVICE` or `abi::ALLOC_FROM_DEVICE`.
-    pub fn alloc_cached(&self, chan: u32, size: u64, flags: u32) -> Result<Buffer<'_>> {
+    pub fn alloc_cached(&self, chan: u32, size: u64, flags: u32) -> Result<Buffer> {
         self.alloc_flags(chan, size, abi::ALLOC_CACHED | flags)
     }
 
-    fn alloc_flags(&self, chan: u32, size: u64, flags: u32) -> Result<Buffer<'_>> {
+    fn alloc_flags(&self, chan: u32, size: u64, flags: u32) -> Result<Buffer> {
         let mut a = abi::Alloc { size, chan, flags, ..Default::default() };
         self.ioctl("allocate buffer", abi::IOC_ALLOC, &mut a)?;
         let free = |dev: &Self| {
@@ -156,6 +190,10 @@ impl Device {
             free(self);
             return Err(Error::errno("map buffer", libc::EOVERFLOW));
         };
+        if a.mmap_size < size {
+            free(self);
+            return Err(Error::errno("map buffer", libc::EPROTO));
+        }
         // SAFETY: A new shared mapping chosen by the kernel; the driver checks offset and
         // length against the buffer.
         let p = unsafe {
@@ -164,7 +202,7 @@ impl Device {
                 len,
                 libc::PROT_READ | libc::PROT_WRITE,
                 libc::MAP_SHARED,
-                self.fd.as_raw_fd(),
+                self.inner.fd.as_raw_fd(),
                 off,
             )
         };
@@ -173,127 +211,7 @@ impl Device {
             free(self);
             return Err(e);
         }
-        Ok(Buffer { dev: self, id: a.id, chan, size, ptr: p.cast(), map_len: len })
-    }
-
-    pub(crate) fn xfer(&self, x: &mut abi::Xfer) -> Result<()> {
-        self.ioctl("transfer", abi::IOC_XFER, x)?;
-        Ok(())
-    }
-
-    /// Copies `len` bytes from `src[src_off..]` to `dst[dst_off..]` by DMA on `chan` and
-    /// waits (at most `timeout`, or the module's default). Returns the bytes copied.
-    #[allow(clippy::too_many_arguments)]
-    pub fn memcpy(
-        &self,
-        chan: u32,
-        dst: &mut Buffer<'_>,
-        dst_off: u64,
-        src: &Buffer<'_>,
-        src_off: u64,
-        len: u64,
-        timeout: Option<Duration>,
-    ) -> Result<u64> {
-        let x = abi::Xfer {
-            chan,
-            kind: abi::XFER_MEMCPY,
-            src_buf: src.id,
-            dst_buf: dst.id,
-            src_off,
-            dst_off,
-            len,
-            timeout_ms: timeout_ms(timeout),
-            ..Default::default()
-        };
-        self.run(x)
-    }
-
-    /// Copies within one buffer: `[src_off, src_off+len)` to `[dst_off, dst_off+len)`.
-    pub fn memcpy_within(
-        &self,
-        chan: u32,
-        buf: &mut Buffer<'_>,
-        dst_off: u64,
-        src_off: u64,
-        len: u64,
-        timeout: Option<Duration>,
-    ) -> Result<u64> {
-        let x = abi::Xfer {
-            chan,
-            kind: abi::XFER_MEMCPY,
-            src_buf: buf.id,
-            dst_buf: buf.id,
-            src_off,
-            dst_off,
-            len,
-            timeout_ms: timeout_ms(timeout),
-            ..Default::default()
-        };
-        self.run(x)
-    }
-
-    /// Sends `src[off..off+len]` to the device (memory to device, e.g. AXI DMA MM2S).
-    pub fn send(&self, chan: u32, src: &Buffer<'_>, off: u64, len: u64, timeout: Option<Duration>) -> Result<u64> {
-        let x = abi::Xfer {
-            chan,
-            kind: abi::XFER_TO_DEV,
-            src_buf: src.id,
-            src_off: off,
-            len,
-            timeout_ms: timeout_ms(timeout),
-            ..Default::default()
-        };
-        self.run(x)
-    }
-
-    /// Receives up to `len` bytes into `dst[off..]` (device to memory, e.g. S2MM).
-    /// Returns the bytes actually received (a shorter packet leaves a residue).
-    pub fn recv(&self, chan: u32, dst: &mut Buffer<'_>, off: u64, len: u64, timeout: Option<Duration>) -> Result<u64> {
-        let x = abi::Xfer {
-            chan,
-            kind: abi::XFER_FROM_DEV,
-            dst_buf: dst.id,
-            dst_off: off,
-            len,
-            timeout_ms: timeout_ms(timeout),
-            ..Default::default()
-        };
-        self.run(x)
-    }
-
-    /// Receives on `rx` into `dst[dst_off..]` while sending `src[src_off..]` on `tx`, and
-    /// waits for both: one round trip through a loopback in the PL. Returns the bytes received.
-    #[allow(clippy::too_many_arguments)]
-    pub fn loopback(
-        &self,
-        tx: u32,
-        src: &Buffer<'_>,
-        src_off: u64,
-        rx: u32,
-        dst: &mut Buffer<'_>,
-        dst_off: u64,
-        len: u64,
-        timeout: Option<Duration>,
-    ) -> Result<u64> {
-        let x = abi::Xfer {
-            chan: tx,
-            rx_chan: rx,
-            kind: abi::XFER_LOOPBACK,
-            src_buf: src.id,
-            src_off,
-            dst_buf: dst.id,
-            dst_off,
-            len,
-            timeout_ms: timeout_ms(timeout),
-            ..Default::default()
-        };
-        self.run(x)
-    }
-
-    /// Runs a blocking transfer; returns the bytes transferred.
-    pub(crate) fn run(&self, mut x: abi::Xfer) -> Result<u64> {
-        self.xfer(&mut x)?;
-        Ok(x.bytes)
+        Ok(Buffer::new(Mapping { dev: self.inner.clone(), id: a.id, chan, size, ptr: p.cast(), map_len: len }))
     }
 
     /// Terminates this file's transfers on `chan`; returns how many were cancelled.
@@ -309,22 +227,6 @@ impl Device {
         self.ioctl("slave config", abi::IOC_SLAVE_CONFIG, &mut c)
     }
 
-    /// In-kernel baseline: `iters` memcpys of `len` bytes from `src` to `dst` submitted by
-    /// the driver itself with `depth` in flight. Returns (total, of which submitting) time.
-    pub fn kernel_bench(
-        &self,
-        chan: u32,
-        dst: &mut Buffer<'_>,
-        src: &Buffer<'_>,
-        len: u64,
-        iters: u32,
-        depth: u32,
-    ) -> Result<(Duration, Duration)> {
-        let mut k = abi::KBench { chan, src_buf: src.id, dst_buf: dst.id, depth, len, iters, ..Default::default() };
-        self.ioctl("kernel benchmark", abi::IOC_KBENCH, &mut k)?;
-        Ok((Duration::from_nanos(k.total_ns), Duration::from_nanos(k.submit_ns)))
-    }
-
     /// STATUS of transfer `id` (`ENOENT` for unknown ids): also the cheapest ioctl, used to
     /// measure the system call path alone.
     pub fn status_of(&self, id: u64) -> Result<abi::Status> {
@@ -337,6 +239,63 @@ impl Device {
 impl AsRawFd for Device {
     /// For `poll`/`epoll`: readable when a finished transfer waits to be reaped.
     fn as_raw_fd(&self) -> RawFd {
-        self.fd.as_raw_fd()
+        self.inner.fd.as_raw_fd()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ioctl_numbers_are_distinct_and_sized() {
+        let all = [
+            abi::IOC_INFO,
+            abi::IOC_CHAN_INFO,
+            abi::IOC_ALLOC,
+            abi::IOC_FREE,
+            abi::IOC_XFER,
+            abi::IOC_WAIT,
+            abi::IOC_REAP,
+            abi::IOC_STATUS,
+            abi::IOC_CANCEL,
+            abi::IOC_SLAVE_CONFIG,
+            abi::IOC_KBENCH,
+            abi::IOC_SYNC,
+            abi::IOC_STREAM_START,
+            abi::IOC_STREAM_PUSH,
+            abi::IOC_STREAM_REAP,
+            abi::IOC_STREAM_STOP,
+        ];
+        for (i, a) in all.iter().enumerate() {
+            assert_eq!((a >> 8) & 0xff, 0xAD);
+            for b in &all[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!((abi::IOC_XFER >> 16) & 0x3fff, 80);
+    }
+
+    #[test]
+    fn timeouts_round_up_and_saturate() {
+        assert_eq!(timeout_ms(None), 0);
+        assert_eq!(timeout_ms(Some(Duration::from_micros(10))), 1);
+        assert_eq!(timeout_ms(Some(Duration::from_secs(3))), 3000);
+        assert_eq!(timeout_ms(Some(Duration::from_secs(u64::MAX))), u32::MAX);
+    }
+
+    #[test]
+    fn names_stop_at_nul() {
+        let mut b = [0u8; 32];
+        b[..2].copy_from_slice(b"tx");
+        assert_eq!(cstr(&b), "tx");
+        assert_eq!(cstr(&[b'x'; 4]), "");
+    }
+
+    #[test]
+    fn open_missing_device_reports_errno() {
+        let e = Device::open("/nonexistent/axi-dma9").unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+        assert!(e.to_string().starts_with("open: "));
     }
 }

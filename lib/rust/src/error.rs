@@ -38,3 +38,45 @@ impl std::error::Error for Error {
 
 /// The result type of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A failed non-blocking call that owned buffers: the error, and the buffers back when the
+/// crate knows the engine is done with them.
+///
+/// `bufs` is `Some` when the submission was refused (nothing started) or the transfer is
+/// over (it failed, timed out and was stopped, or was collected by [`Device::reap`]).
+/// It is `None` only if the driver answered in a way that leaves open whether the DMA still
+/// runs: the buffers are then unmapped and freed (the driver keeps the memory until the
+/// transfer ends) instead of being handed back.
+///
+/// [`Device::reap`]: crate::Device::reap
+pub struct Failed<B> {
+    /// What went wrong.
+    pub error: Error,
+    /// The buffers, if they are safe to touch again.
+    pub bufs: Option<B>,
+}
+
+impl<B> fmt::Debug for Failed<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Failed").field("error", &self.error).field("bufs_back", &self.bufs.is_some()).finish()
+    }
+}
+
+impl<B> fmt::Display for Failed<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl<B> std::error::Error for Failed<B> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl<B> From<Failed<B>> for Error {
+    /// Keeps the error; the buffers (if any) are dropped.
+    fn from(f: Failed<B>) -> Self {
+        f.error
+    }
+}

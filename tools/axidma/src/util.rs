@@ -90,7 +90,7 @@ pub fn fill_pattern(b: &mut [u8], seed: u64) {
     }
 }
 
-pub fn load_input(buf: &mut Buffer<'_>, input: Option<&str>) -> Res<()> {
+pub fn load_input(buf: &mut Buffer, input: Option<&str>) -> Res<()> {
     match input {
         Some(path) => {
             let mut f = File::open(path).map_err(|e| format!("{path}: {e}"))?;

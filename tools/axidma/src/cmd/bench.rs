@@ -1,8 +1,8 @@
 //! `axidma bench`: memcpy throughput and latency against the in-kernel loop.
 
 use crate::util::{fill_pattern, parse_size, pick_channel, Args, Res};
-use axidma::{Buffer, Device};
-use std::time::Instant;
+use axidma::{Buffer, Device, SharedBuffer};
+use std::{collections::HashMap, time::Instant};
 
 struct BenchRow {
     size: u64,
@@ -13,18 +13,25 @@ struct BenchRow {
     kernel_secs: f64,
 }
 
-/// `depth` memcpys in flight from user space, refilled as completions are reaped.
-fn pipelined(dev: &Device, ch: u32, dst: &mut Buffer<'_>, src: &Buffer<'_>, size: u64, n: u64, depth: u32) -> Res<f64> {
+/// `depth` memcpys in flight from user space, refilled as completions are reaped. Each
+/// transfer owns a handle to both buffers until its reaped completion hands them back
+/// (no system call): the buffers cannot be touched while any copy may still run.
+fn pipelined(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size: u64, n: u64, depth: u32) -> Res<f64> {
     let t = Instant::now();
     let (mut sent, mut done) = (0u64, 0u64);
+    let mut inflight = HashMap::with_capacity(depth as usize);
     while done < n {
         while sent < n && sent - done < u64::from(depth) {
-            // Completions are collected with reap below, so the handle is not waited on:
-            // forgetting it only ends the borrow (the driver keeps the buffers alive).
-            std::mem::forget(dev.submit_memcpy(ch, dst, 0, src, 0, size, sent).map_err(|e| e.to_string())?);
+            let x = dev.submit_memcpy(ch, dst.clone(), 0, src.clone(), 0, size, sent).map_err(|e| e.to_string())?;
+            inflight.insert(x.id(), x);
             sent += 1;
         }
         let (c, _) = dev.reap(depth, 1, None).map_err(|e| e.to_string())?;
+        for c in &c {
+            if let Some(x) = inflight.remove(&c.xfer_id) {
+                drop(x.finish(c));
+            }
+        }
         if let Some(bad) = c.iter().find(|c| c.error != 0) {
             return Err(format!("transfer failed: errno {}", -bad.error));
         }
@@ -48,13 +55,13 @@ pub fn cmd_bench(dev: &Device, mut a: Args) -> Res<()> {
     for (k, &size) in sizes.iter().enumerate() {
         let n = if iters > 0 { iters } else { (256 * 1024 * 1024 / size).clamp(8, 2000) };
         let n32 = u32::try_from(n).map_err(|_| "too many iterations")?;
-        let src = dev.alloc(ch, size).map_err(|e| e.to_string())?;
+        let mut src = dev.alloc(ch, size).map_err(|e| e.to_string())?;
         let mut dst = dev.alloc(ch, size).map_err(|e| e.to_string())?;
-        let kernel = |dst: &mut Buffer<'_>, depth: u32| -> Res<f64> {
-            let (total, _) = dev.kernel_bench(ch, dst, &src, size, n32, depth).map_err(|e| e.to_string())?;
+        let kernel = |dst: &mut Buffer, src: &Buffer, depth: u32| -> Res<f64> {
+            let (total, _) = dev.kernel_bench(ch, dst, src, size, n32, depth).map_err(|e| e.to_string())?;
             Ok(total.as_secs_f64())
         };
-        let k1 = kernel(&mut dst, 1)?;
+        let k1 = kernel(&mut dst, &src, 1)?;
         rows.push(BenchRow { size, mode: "kernel".into(), iters: n, secs: k1, kernel_secs: k1 });
         // Blocking round trips: one XFER ioctl (submit + wait) per transfer.
         let t = Instant::now();
@@ -76,8 +83,12 @@ pub fn cmd_bench(dev: &Device, mut a: Args) -> Res<()> {
         rows.push(BenchRow { size, mode: "copy-in/out".into(), iters: n, secs: t.elapsed().as_secs_f64(), kernel_secs: k1 });
         drop(src_w);
         for &d in &depths {
-            let kd = kernel(&mut dst, d)?;
-            let secs = pipelined(dev, ch, &mut dst, &src, size, n, d)?;
+            let kd = kernel(&mut dst, &src, d)?;
+            let (src_s, dst_s) = (src.into_shared(), dst.into_shared());
+            let secs = pipelined(dev, ch, &dst_s, &src_s, size, n, d)?;
+            // Every transfer handed its handles back (or was dropped, which waits for it).
+            src = src_s.try_into_buffer().map_err(|_| "source buffer still in a transfer")?;
+            dst = dst_s.try_into_buffer().map_err(|_| "destination buffer still in a transfer")?;
             rows.push(BenchRow { size, mode: format!("depth{d}"), iters: n, secs, kernel_secs: kd });
         }
         if !csv && !json {
