@@ -227,6 +227,10 @@ impl<B> Transfer<B> {
 
     /// Waits for the transfer (at most `timeout`, or the module's default; a timeout stops
     /// it) and gives the buffers back. A signal does not end the wait.
+    ///
+    /// Errors come with the buffers whenever the transfer is over: its own failure, a
+    /// timeout (`ETIMEDOUT`, the driver stopped it), or `ENOENT` when its completion was
+    /// collected by [`Device::reap`] already (pass that to [`Transfer::finish`] instead).
     pub fn wait(mut self, timeout: Option<Duration>) -> std::result::Result<(Done, B), Failed<B>> {
         let bufs = self.bufs.take();
         let (r, over) = self.dev.wait_over(self.id, timeout);
