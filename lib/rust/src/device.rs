@@ -298,4 +298,11 @@ mod tests {
         assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
         assert!(e.to_string().starts_with("open: "));
     }
+
+    #[test]
+    fn a_file_that_is_not_the_driver_is_refused() {
+        let e = Device::open("/dev/null").unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOTTY));
+        assert_eq!(e.op, "query device");
+    }
 }

@@ -80,3 +80,17 @@ impl<B> From<Failed<B>> for Error {
         f.error
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_reads_like_its_error_and_converts_for_question_mark() {
+        let f = Failed { error: Error::errno("transfer", libc::EBUSY), bufs: Some(vec![1u8]) };
+        assert_eq!(f.to_string(), "transfer: Device or resource busy (os error 16)");
+        assert!(format!("{f:?}").contains("bufs_back: true"));
+        let e: Error = f.into();
+        assert_eq!(e.raw_os_error(), Some(libc::EBUSY));
+    }
+}
