@@ -71,7 +71,6 @@ use quarantine::Released;
 use crate::{
     buffer::Buffer,
     dmaengine::{
-        callback_pending,
         reclaim_callback_ref,
         Caps,
         Channel,
@@ -128,7 +127,7 @@ struct ChanState {
     /// Transfers terminated on a provider without `device_synchronize` whose callback may
     /// still run: their callback references are given back when the channel is next
     /// released, which happens once it is idle (see [`ChanSlot::settle`]).
-    unsettled: KVec<Arc<Xfer>>,
+    unsettled: KVec<InFlight>,
 }
 
 /// One named channel of the client node.
@@ -403,19 +402,34 @@ impl ChanSlot {
             }
             q => q,
         };
-        match quiet {
-            Some(q) => {
-                for e in list.iter() {
-                    reclaim_callback_ref(&e.xfer, &q);
+        // No proof that the provider is done: neither its callbacks nor (for a provider
+        // whose terminate does not stop a transfer it already started, like the test
+        // provider's worker) its engine. The entries, buffers included, wait for the release
+        // at the next idle moment (`settle`), which waits for both. Short of memory to keep
+        // them, release now (the only other proof there is).
+        let quiet = match quiet {
+            Some(q) => q,
+            None if st.unsettled.reserve(list.len(), GFP_KERNEL).is_ok() => {
+                for e in list {
+                    // Room was reserved above.
+                    let _ = st.unsettled.push_within_capacity(e);
                 }
+                return (aborted, Released::new(KVec::new(), 0));
             }
             None => {
-                for e in list.iter().filter(|e| callback_pending(&e.xfer)) {
-                    // Without memory to remember it, the reference is never given back:
-                    // a small leak instead of a use-after-free.
-                    let _ = st.unsettled.push(e.xfer.clone(), GFP_KERNEL);
+                let Some(q) = st.chan.take().map(Channel::release) else {
+                    // Without a channel nothing was submitted since it went: no reference
+                    // is out and the engine is idle.
+                    return (aborted, Released::new(list, 0));
+                };
+                if !st.unbound {
+                    let _ = self.reopen(st);
                 }
+                q
             }
+        };
+        for e in list.iter() {
+            reclaim_callback_ref(&e.xfer, &quiet);
         }
         let hold = aborted > 0 && !self.halts_on_terminate;
         (aborted, Released::new(list, if hold { bytes } else { 0 }))
@@ -430,9 +444,10 @@ impl ChanSlot {
             return;
         }
         if let Some(q) = st.chan.take().map(Channel::release) {
-            for x in st.unsettled.iter() {
-                reclaim_callback_ref(x, &q);
+            for e in st.unsettled.iter() {
+                reclaim_callback_ref(&e.xfer, &q);
             }
+            // Buffers go with them: the release also waited for the engine.
             st.unsettled.clear();
         }
         if !st.unbound {

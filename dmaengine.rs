@@ -488,9 +488,3 @@ pub(crate) fn reclaim_callback_ref<T: Completion>(target: &Arc<T>, _quiet: &Quie
         drop(unsafe { Arc::from_raw(Arc::as_ptr(target)) });
     }
 }
-
-/// Whether the callback of `target`'s last submission still owns its reference (it did not
-/// run yet, or is running now).
-pub(crate) fn callback_pending<T: Completion>(target: &Arc<T>) -> bool {
-    target.callback_ref().0.load(Relaxed) == 1
-}

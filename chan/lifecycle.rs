@@ -78,8 +78,8 @@ impl ChanSlot {
         if let Some(c) = st.chan.take() {
             let q = c.release();
             release.reclaim(&q);
-            for x in st.unsettled.iter() {
-                reclaim_callback_ref(x, &q);
+            for e in st.unsettled.iter() {
+                reclaim_callback_ref(&e.xfer, &q);
             }
             st.unsettled.clear();
         }
