@@ -435,26 +435,6 @@ impl ChanSlot {
         (aborted, Released::new(list, if hold { bytes } else { 0 }))
     }
 
-    /// Releases and requests the channel again when transfers terminated earlier may still
-    /// have a callback due (`unsettled`) and nothing is in flight now: the release waits
-    /// for any callback (pl330 kills its tasklet), and with nothing in flight no completion
-    /// interrupt can be pending for the channel's thread. Then their references go back.
-    fn settle(&self, st: &mut ChanState) {
-        if st.unsettled.is_empty() || st.inflight.iter().any(|e| !e.xfer.is_done()) {
-            return;
-        }
-        if let Some(q) = st.chan.take().map(Channel::release) {
-            for e in st.unsettled.iter() {
-                reclaim_callback_ref(&e.xfer, &q);
-            }
-            // Buffers go with them: the release also waited for the engine.
-            st.unsettled.clear();
-        }
-        if !st.unbound {
-            let _ = self.reopen(st);
-        }
-    }
-
     /// Drops finished transfers from the in-flight list, and with them their buffer
     /// references (FREE and close, so that freed memory goes back at once rather than at
     /// the channel's next transfer).

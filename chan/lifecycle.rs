@@ -66,6 +66,26 @@ impl ChanSlot {
         Ok(())
     }
 
+    /// Releases and requests the channel again when transfers terminated earlier may still
+    /// have a callback due (`unsettled`) and nothing is in flight now: the release waits
+    /// for any callback (pl330 kills its tasklet), and with nothing in flight no completion
+    /// interrupt can be pending for the channel's thread. Then their references go back.
+    pub(super) fn settle(&self, st: &mut ChanState) {
+        if st.unsettled.is_empty() || st.inflight.iter().any(|e| !e.xfer.is_done()) {
+            return;
+        }
+        if let Some(q) = st.chan.take().map(Channel::release) {
+            for e in st.unsettled.iter() {
+                reclaim_callback_ref(&e.xfer, &q);
+            }
+            // Buffers go with them: the release also waited for the engine.
+            st.unsettled.clear();
+        }
+        if !st.unbound {
+            let _ = self.reopen(st);
+        }
+    }
+
     /// Unbind: stops every transfer, releases the channel and, once the engine is surely
     /// done, every buffer the channel still holds. Open files keep working for everything
     /// but DMA, which fails with `ENODEV`.
