@@ -14,6 +14,7 @@ use kernel::{
 use super::OpenFile;
 use crate::{
     buffer::Buffer,
+    chan::ChanSlot,
     uapi::{
         self,
         CachedDir,
@@ -226,6 +227,43 @@ impl OpenFile {
             return Err(EINVAL);
         }
         buf.sync(req.offset, req.len, op == SyncOp::ForCpu)
+    }
+
+    /// Buffer `id` as the memory of a transfer on `slot`: `[off, off + len)` inside it, the
+    /// device allowed to write it (`device_writes`) or read it, and allocated on `slot`'s
+    /// DMA device. Every transfer kind (XFER, rings, KBENCH) checks its buffers here.
+    pub(super) fn dma_operand(
+        &self,
+        slot: &ChanSlot,
+        id: u32,
+        off: u64,
+        len: u64,
+        device_writes: bool,
+    ) -> Result<Arc<Buffer>> {
+        let b = self.bufs.get(id)?;
+        b.check_range(off, len)?;
+        let allowed = if device_writes {
+            b.device_may_write()
+        } else {
+            b.device_may_read()
+        };
+        if !allowed {
+            dev_dbg!(
+                self.dev(),
+                "buffer {} was allocated for the other direction (cached TO_/FROM_DEVICE)\n",
+                id
+            );
+            return Err(EINVAL);
+        }
+        if !b.is_on(slot.dma_device()) {
+            dev_dbg!(
+                self.dev(),
+                "buffer {} was allocated for another DMA device\n",
+                id
+            );
+            return Err(EINVAL);
+        }
+        Ok(b)
     }
 
     /// The buffer whose mmap range holds `offset`, and the offset inside it (`mmap`).

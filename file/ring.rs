@@ -171,24 +171,8 @@ impl OpenFile {
         for _ in 0..req.count {
             slots.push(RingSlot::default(), GFP_KERNEL)?;
         }
-        let buf = self.bufs.get(req.buf)?;
-        buf.check_range(req.offset, span)?;
-        let allowed = match dir {
-            TransferDirection::DevToMem => buf.device_may_write(),
-            _ => buf.device_may_read(),
-        };
-        if !allowed {
-            dev_dbg!(
-                dev,
-                "stream: buffer {} was allocated for the other direction\n",
-                req.buf
-            );
-            return Err(EINVAL);
-        }
-        if !buf.is_on(slot.dma_device()) {
-            dev_dbg!(dev, "stream: buffer was allocated for another DMA device\n");
-            return Err(EINVAL);
-        }
+        let device_writes = dir == TransferDirection::DevToMem;
+        let buf = self.dma_operand(slot, req.buf, req.offset, span, device_writes)?;
         let cell = Arc::pin_init(
             pin_init!(RingCell {
                 chan: req.chan,

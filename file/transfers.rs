@@ -195,34 +195,18 @@ impl OpenFile {
         }
         let src = match dir {
             TransferDirection::DevToMem => None,
-            _ => {
-                let b = self.bufs.get(req.src_buf)?;
-                b.check_range(req.src_off, req.len)?;
-                if !b.device_may_read() {
-                    dev_dbg!(dev, "xfer: source buffer was allocated FROM_DEVICE\n");
-                    return Err(EINVAL);
-                }
-                Some((b, req.src_off))
-            }
+            _ => Some((
+                self.dma_operand(slot, req.src_buf, req.src_off, req.len, false)?,
+                req.src_off,
+            )),
         };
         let dst = match dir {
             TransferDirection::MemToDev => None,
-            _ => {
-                let b = self.bufs.get(req.dst_buf)?;
-                b.check_range(req.dst_off, req.len)?;
-                if !b.device_may_write() {
-                    dev_dbg!(dev, "xfer: destination buffer was allocated TO_DEVICE\n");
-                    return Err(EINVAL);
-                }
-                Some((b, req.dst_off))
-            }
+            _ => Some((
+                self.dma_operand(slot, req.dst_buf, req.dst_off, req.len, true)?,
+                req.dst_off,
+            )),
         };
-        for (b, _) in Iterator::chain(src.iter(), dst.iter()) {
-            if !b.is_on(slot.dma_device()) {
-                dev_dbg!(dev, "xfer: buffer was allocated for another DMA device\n");
-                return Err(EINVAL);
-            }
-        }
         if dir == TransferDirection::MemToMem {
             // `addr_align` is a power of two.
             let mask = u64::from(slot.caps.addr_align.max(1)) - 1;
