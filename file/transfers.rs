@@ -102,7 +102,8 @@ impl XferTable {
         drop(entries);
     }
 
-    pub(super) fn unmark_waiting(&self, id: u64) {
+    /// Applies `f` to transfer `id`'s entry, if there is one.
+    fn with_entry(&self, id: u64, f: impl FnOnce(&mut XferEntry)) {
         if let Some(e) = self
             .inner
             .lock()
@@ -110,8 +111,12 @@ impl XferTable {
             .iter_mut()
             .find(|e| e.xfer.id == id)
         {
-            e.waiting = false;
+            f(e);
         }
+    }
+
+    pub(super) fn unmark_waiting(&self, id: u64) {
+        self.with_entry(id, |e| e.waiting = false);
     }
 
     /// Removes transfer `id` and the send half of a loopback with it.
@@ -129,15 +134,7 @@ impl XferTable {
     }
 
     fn set_companion(&self, id: u64, companion: u64) {
-        if let Some(e) = self
-            .inner
-            .lock()
-            .entries
-            .iter_mut()
-            .find(|e| e.xfer.id == id)
-        {
-            e.companion = Some(companion);
-        }
+        self.with_entry(id, |e| e.companion = Some(companion));
     }
 
     pub(super) fn find(&self, id: u64) -> Result<Arc<Xfer>> {

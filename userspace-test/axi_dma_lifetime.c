@@ -95,6 +95,20 @@ static int objects(unsigned *bufs, unsigned *xfers)
 	return n == 3 ? 0 : -EINVAL;
 }
 
+/* Polls `objects` for up to 4 s until nothing is alive (a closing file may still be
+ * letting go); returns the last counts read. */
+static int objects_drained(unsigned *bufs, unsigned *xfers)
+{
+	for (int k = 0; k < 40; k++) {
+		int r = objects(bufs, xfers);
+
+		if (r || (!*bufs && !*xfers))
+			return r;
+		usleep(100000);
+	}
+	return 0;
+}
+
 static int pick_chan(struct axidma_dev *d, uint32_t need)
 {
 	struct axi_dma_chan_info ci;
@@ -268,12 +282,7 @@ static int t_race(void)
 	CHECK(atomic_load(&r.done) > 0, "no transfer completed at all");
 	/* Everything of every file is gone once all are closed (quarantined buffers of
 	 * non-halting providers may take their grace period). */
-	for (int k = 0; k < 40; k++) {
-		EXPECT_OK(objects(&bufs, &xfers));
-		if (!bufs && !xfers)
-			break;
-		usleep(100000);
-	}
+	EXPECT_OK(objects_drained(&bufs, &xfers));
 	CHECK(!bufs && !xfers, "after close: %u buffers, %u transfers alive", bufs, xfers);
 	return 0;
 }
@@ -450,12 +459,7 @@ static int t_kbench_kill(void)
 	      WIFEXITED(status) && WEXITSTATUS(status) >= 10 ? ": KBENCH ended with " : "",
 	      WIFEXITED(status) && WEXITSTATUS(status) >= 10 ? strerror(WEXITSTATUS(status) - 10) : "");
 	CHECK(t1.tv_sec - t0.tv_sec < 3, "SIGKILL took %ld s to end KBENCH", (long)(t1.tv_sec - t0.tv_sec));
-	for (int k = 0; k < 40; k++) {
-		EXPECT_OK(objects(&bufs, &xfers));
-		if (!bufs && !xfers)
-			break;
-		usleep(100000);
-	}
+	EXPECT_OK(objects_drained(&bufs, &xfers));
 	CHECK(!bufs && !xfers, "after the kill: %u buffers, %u transfers alive", bufs, xfers);
 	/* The channel works (and is no longer owned by the dead benchmark). */
 	if (axidma_open(&d, dev_path))
