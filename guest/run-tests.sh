@@ -90,6 +90,10 @@ cat $st
 check stats_counted sh -c "head -1 $st | grep -qx 'channel transfers bytes errors timeouts cancelled latency_us overruns busy_us' &&
   awk 'NR==2 && \$2 > 100 && \$3 > 1000000 && \$7 > 0 && \$9 > 0 && \$9 <= \$7 {ok=1} END {exit !ok}' $st"
 check stats_reset sh -c "echo reset > $st && [ \$(awk 'NR > 1 && (\$2 != 0 || \$3 != 0) {n++} END {print n+0}' $st) = 0 ]"
+# busy_us keeps counting after a reset (it once froze on the GDMA after a burst of
+# non-blocking transfers): blocking copies on channel 0 must show up in it again.
+check stats_busy_after_reset sh -c "axidma copy 1M --verify >/dev/null && axidma copy 1M --verify >/dev/null &&
+  awk 'NR == 2 && \$2 >= 2 && \$9 > 0 {ok=1} END {exit !ok}' $st"
 
 # Slave (memory-to-device / device-to-memory) transfers on the PL330 (Zynq-7000 only: the
 # ZynqMP GDMA does memcpy only, so its channels must refuse).
