@@ -2,7 +2,7 @@
 /*
  * Conformance test of the axi_dma user-space ABI, written only from what a user reads:
  * include/uapi/axi_dma.h, README.md ("Programming interface", "Rules the driver
- * enforces", "Streaming rings") and docs/uapi.md. One check per documented statement;
+ * enforces", "Streaming rings") and docs/uapi.md (ABI 2). One check per documented statement;
  * raw ioctl/mmap/poll (not lib/c). Where a check fails, the documentation and the driver
  * disagree: the check says which statement and what the driver did.
  *
@@ -432,18 +432,36 @@ static int c_chan_info_flags(void)
 	return 0;
 }
 
-/* ABI 2: a streaming pair's directions are each channel's real ones: tx only MEM_TO_DEV
- * (of the slave directions), rx only DEV_TO_MEM. */
-static int c_chan_info_real_dirs(void)
+/* uapi.md "Channels and directions", its table: STREAMING channels (AXI DMA, the loopback
+ * provider) go one slave way each and have a pair; FIFO channels (PL330 with
+ * linux,fifo-addresses) do memcpy and receive, and have the FIFO address; flags 0: memcpy
+ * only, no pair. */
+static int c_chan_info_table(void)
 {
 	for (uint32_t i = 0; i < nch; i++) {
-		uint32_t d = ci[i].directions;
+		uint32_t d = ci[i].directions, f = ci[i].flags;
+		uint32_t both = AXI_DMA_DIR_MEM_TO_DEV | AXI_DMA_DIR_DEV_TO_MEM;
 
-		if (!(ci[i].flags & AXI_DMA_CHAN_STREAMING))
-			continue;
-		CHECK(!((d & AXI_DMA_DIR_MEM_TO_DEV) && (d & AXI_DMA_DIR_DEV_TO_MEM)),
-		      "streaming chan %u (%s) reports both slave directions (%#x)", i, ci[i].name, d);
+		if (f & AXI_DMA_CHAN_STREAMING) {
+			CHECK((d & both) != both && (d & both), "streaming chan %u (%s): directions %#x, want one slave direction",
+			      i, ci[i].name, d);
+			CHECK(ci[i].pair != AXI_DMA_NO_PAIR, "streaming chan %u (%s) has no pair", i, ci[i].name);
+		} else if (f & AXI_DMA_CHAN_FIFO) {
+			CHECK((d & AXI_DMA_DIR_MEM_TO_MEM) && (d & AXI_DMA_DIR_DEV_TO_MEM),
+			      "FIFO chan %u (%s): directions %#x, want MEM_TO_MEM and DEV_TO_MEM at least", i, ci[i].name, d);
+			CHECK(fifo_addr[i] != 0, "FIFO chan %u (%s) but no linux,fifo-addresses entry in its DT node", i, ci[i].name);
+		} else {
+			CHECK(d == AXI_DMA_DIR_MEM_TO_MEM && ci[i].pair == AXI_DMA_NO_PAIR,
+			      "chan %u (%s) without flags: directions %#x pair %#x, want memcpy only and NO_PAIR", i, ci[i].name, d,
+			      ci[i].pair);
+		}
 	}
+	/* "Two channels never both write one FIFO address" (within 128 bytes). */
+	for (uint32_t i = 0; i < nch; i++)
+		for (uint32_t j = i + 1; j < nch; j++)
+			if (fifo_addr[i] && fifo_addr[i] / 128 == fifo_addr[j] / 128)
+				CHECK(!((ci[i].directions & ci[j].directions) & AXI_DMA_DIR_MEM_TO_DEV),
+				      "chans %u and %u both write FIFO %#llx", i, j, (unsigned long long)fifo_addr[i]);
 	return 0;
 }
 
@@ -458,6 +476,7 @@ static int c_alloc(void)
 
 	OPEN(fd);
 	OK(io(fd, AXI_DMA_IOC_ALLOC, &a));
+	CHECK(a.id >= 1, "id %u (uapi.md: >= 1)", a.id);
 	CHECK(a.mmap_size == (uint64_t)page, "size 1: mmap_size %llu, want one page (%ld)",
 	      (unsigned long long)a.mmap_size, page);
 	CHECK(a.mmap_offset % (uint64_t)page == 0, "mmap_offset %#llx not page aligned", (unsigned long long)a.mmap_offset);
@@ -506,6 +525,19 @@ static int c_alloc_einval(void)
 	WANT(io(fd, AXI_DMA_IOC_ALLOC, &a), EINVAL);
 	a = (struct axi_dma_alloc){ .size = 4096, .flags = 1u << 31 };
 	WANT(io(fd, AXI_DMA_IOC_ALLOC, &a), EINVAL);
+	/* "Valid values: 0, CACHED, CACHED|TO_DEVICE, CACHED|FROM_DEVICE" */
+	a = (struct axi_dma_alloc){ .size = 4096, .flags = AXI_DMA_ALLOC_TO_DEVICE };
+	WANT(io(fd, AXI_DMA_IOC_ALLOC, &a), EINVAL);
+	a = (struct axi_dma_alloc){ .size = 4096, .flags = AXI_DMA_ALLOC_FROM_DEVICE };
+	WANT(io(fd, AXI_DMA_IOC_ALLOC, &a), EINVAL);
+	a = (struct axi_dma_alloc){ .size = 4096, .flags = AXI_DMA_ALLOC_CACHED | AXI_DMA_ALLOC_TO_DEVICE | AXI_DMA_ALLOC_FROM_DEVICE };
+	WANT(io(fd, AXI_DMA_IOC_ALLOC, &a), EINVAL);
+	uint32_t okf[4] = { 0, AXI_DMA_ALLOC_CACHED, AXI_DMA_ALLOC_CACHED | AXI_DMA_ALLOC_TO_DEVICE,
+			    AXI_DMA_ALLOC_CACHED | AXI_DMA_ALLOC_FROM_DEVICE };
+	for (int k = 0; k < 4; k++) {
+		a = (struct axi_dma_alloc){ .size = 4096, .flags = okf[k] };
+		OK(io(fd, AXI_DMA_IOC_ALLOC, &a));
+	}
 	close(fd);
 	return 0;
 }
@@ -601,38 +633,51 @@ static int c_free_mapped(void)
 	return 0;
 }
 
-/* "Mappings must be MAP_SHARED, inside the buffer, and never executable; they cannot grow
- * with mremap." Another file cannot map the buffer. Partial mappings inside are fine. */
+/* docs/uapi.md "mmap(2) of a buffer": any page-aligned part of the buffer; EINVAL for an
+ * offset in no buffer of this file (also another file's), a range past the buffer's pages,
+ * MAP_PRIVATE; EPERM for PROT_EXEC, EACCES for mprotect adding it; mremap cannot grow
+ * (EFAULT), shrinking and partial munmap work. */
+static int mm_err(size_t len, int prot, int flags, int fd, uint64_t off)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, (off_t)off);
+
+	if (p != MAP_FAILED) {
+		munmap(p, len);
+		return 0;
+	}
+	return -errno;
+}
+
 static int c_mmap_rules(void)
 {
 	int fd, fd2;
 	struct axi_dma_alloc a = { .size = 3 * (uint64_t)page };
 	void *p, *q;
+	size_t pg = (size_t)page;
 
 	OPEN(fd);
 	OK(io(fd, AXI_DMA_IOC_ALLOC, &a));
-	p = mmap(NULL, a.mmap_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, (off_t)a.mmap_offset);
-	CHECK(p == MAP_FAILED, "MAP_PRIVATE accepted");
-	p = mmap(NULL, a.mmap_size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, (off_t)a.mmap_offset);
-	CHECK(p == MAP_FAILED, "PROT_EXEC accepted");
-	p = mmap(NULL, a.mmap_size + (uint64_t)page, PROT_READ, MAP_SHARED, fd, (off_t)a.mmap_offset);
-	CHECK(p == MAP_FAILED, "a mapping one page longer than the buffer accepted");
-	p = mmap(NULL, 2 * (size_t)page, PROT_READ, MAP_SHARED, fd, (off_t)(a.mmap_offset + 2 * (uint64_t)page));
-	CHECK(p == MAP_FAILED, "a mapping from the last page over the end accepted");
-	p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, (off_t)(a.mmap_offset + a.mmap_size + 1000 * (uint64_t)page));
-	CHECK(p == MAP_FAILED, "a mapping at an offset of no buffer accepted");
-	/* Inside: the middle page alone. */
-	p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(a.mmap_offset + (uint64_t)page));
-	CHECK(p != MAP_FAILED, "a one-page mapping inside the buffer refused: %s", strerror(errno));
-	munmap(p, (size_t)page);
+	WANT(mm_err(a.mmap_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, a.mmap_offset), EINVAL);
+	WANT(mm_err(a.mmap_size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, a.mmap_offset), EPERM);
+	WANT(mm_err(a.mmap_size + pg, PROT_READ, MAP_SHARED, fd, a.mmap_offset), EINVAL);
+	WANT(mm_err(2 * pg, PROT_READ, MAP_SHARED, fd, a.mmap_offset + 2 * pg), EINVAL);
+	WANT(mm_err(pg, PROT_READ, MAP_SHARED, fd, a.mmap_offset + a.mmap_size + 1000 * pg), EINVAL);
+	/* Any page-aligned part: the middle page, the last two. */
+	OK(mm_err(pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, a.mmap_offset + pg));
+	OK(mm_err(2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, a.mmap_offset + pg));
 	p = mmap(NULL, a.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)a.mmap_offset);
 	CHECK(p != MAP_FAILED, "the whole buffer: %s", strerror(errno));
-	CHECK(mprotect(p, a.mmap_size, PROT_READ | PROT_EXEC) != 0, "mprotect(PROT_EXEC) accepted");
-	q = mremap(p, a.mmap_size, a.mmap_size + (size_t)page, MREMAP_MAYMOVE);
-	CHECK(q == MAP_FAILED, "mremap grew the mapping");
+	CHECK(mprotect(p, a.mmap_size, PROT_READ | PROT_EXEC) != 0 && errno == EACCES,
+	      "mprotect(PROT_EXEC): %s, want EACCES", mprotect(p, a.mmap_size, PROT_READ | PROT_EXEC) ? strerror(errno) : "success");
+	q = mremap(p, a.mmap_size, a.mmap_size + pg, MREMAP_MAYMOVE);
+	CHECK(q == MAP_FAILED && errno == EFAULT, "mremap growing the mapping: %s, want EFAULT",
+	      q == MAP_FAILED ? strerror(errno) : "success");
+	q = mremap(p, a.mmap_size, 2 * pg, 0);
+	CHECK(q == p, "mremap shrinking the mapping: %s", strerror(errno));
+	CHECK(munmap((uint8_t *)p + pg, pg) == 0, "partial munmap: %s", strerror(errno));
+	((volatile uint8_t *)p)[0] = 1;
 	OPEN(fd2);
-	q = mmap(NULL, a.mmap_size, PROT_READ, MAP_SHARED, fd2, (off_t)a.mmap_offset);
-	CHECK(q == MAP_FAILED, "another file mapped this file's buffer");
+	WANT(mm_err(a.mmap_size, PROT_READ, MAP_SHARED, fd2, a.mmap_offset), EINVAL);
 	close(fd2);
 	close(fd);
 	return 0;
@@ -699,6 +744,10 @@ static int c_xfer_nonblock_wait(void)
 	x.flags = AXI_DMA_XFER_NONBLOCK;
 	x.user_data = 0x1122334455667788ull;
 	OK(io(fd, AXI_DMA_IOC_XFER, &x));
+	CHECK(x.xfer_id == 1, "the first transfer of a file has id %llu (uapi.md: ids per file, from 1)",
+	      (unsigned long long)x.xfer_id);
+	CHECK(x.bytes == 0 && x.error == 0, "non-blocking: bytes %llu error %d, want 0 (\"bytes/error stay 0\")",
+	      (unsigned long long)x.bytes, x.error);
 	w = (struct axi_dma_wait){ .xfer_id = x.xfer_id, .timeout_ms = 5000 };
 	OK(io(fd, AXI_DMA_IOC_WAIT, &w));
 	CHECK(w.error == 0 && w.bytes == 4096 && w.user_data == x.user_data, "WAIT: error %d bytes %llu user_data %#llx",
@@ -750,8 +799,8 @@ static int c_reap(void)
 		x.user_data = 100u + (uint32_t)k;
 		OK(io(fd, AXI_DMA_IOC_XFER, &x));
 		ids[k] = x.xfer_id;
-		for (int j = 0; j < k; j++)
-			CHECK(ids[j] != ids[k], "two transfers with id %llu", (unsigned long long)ids[k]);
+		CHECK(ids[k] == (uint64_t)k + 1, "transfer %d of a new file has id %llu (uapi.md: per file, increasing from 1)",
+		      k, (unsigned long long)ids[k]);
 	}
 	while (got < 4) {
 		int n = reap(fd, c + got, 8 - (uint32_t)got, 1, 5000, &pend);
@@ -786,6 +835,14 @@ static int c_reap_einval(void)
 	WANT(io(fd, AXI_DMA_IOC_REAP, &r), EINVAL);
 	r = (struct axi_dma_reap){ .entries = (uintptr_t)c, .max = 257 };
 	WANT(io(fd, AXI_DMA_IOC_REAP, &r), EINVAL);
+	r = (struct axi_dma_reap){ .entries = (uintptr_t)c, .max = 1, .min = 2 };
+	WANT(io(fd, AXI_DMA_IOC_REAP, &r), EINVAL);
+	/* "With nothing running, it returns at once, even if min > 0." */
+	r = (struct axi_dma_reap){ .entries = (uintptr_t)c, .max = 1, .min = 1, .timeout_ms = 3000 };
+	uint64_t t0 = now_ms();
+	OK(io(fd, AXI_DMA_IOC_REAP, &r));
+	CHECK(r.count == 0 && now_ms() - t0 < 1000, "REAP min 1 with nothing running: count %u after %llu ms", r.count,
+	      (unsigned long long)(now_ms() - t0));
 	r = (struct axi_dma_reap){ .entries = (uintptr_t)c, .max = 1, .pad = 1 };
 	WANT(io(fd, AXI_DMA_IOC_REAP, &r), EINVAL);
 	r = (struct axi_dma_reap){ .entries = (uintptr_t)c, .max = 1, .count = 1 };
@@ -886,21 +943,30 @@ static int c_xfer_einval(void)
 	return 0;
 }
 
-/* max_seg_size: "largest single transfer in bytes". */
-static int c_xfer_max_seg(void)
+/* uapi.md: max_seg_size "is informational: the provider splits a longer transfer itself
+ * (a 1 MiB memcpy works on a channel reporting 65536). A transfer can be as long as a
+ * buffer." */
+static int c_xfer_long(void)
 {
 	int fd;
 	struct buf s, d;
 	struct axi_dma_xfer x;
-	uint64_t m = ci[mc].max_seg_size;
+	uint64_t len = 2ull * ci[mc].max_seg_size + ci[mc].addr_align;
 
-	if (m >= info.max_buffer_size)
-		return 0; /* no buffer large enough to go past it */
+	if (len > 4u << 20)
+		len = 4u << 20;
+	if (len > info.max_buffer_size)
+		len = info.max_buffer_size;
+	len -= len % ci[mc].addr_align;
 	OPEN(fd);
-	ALLOC(fd, mc, m + ci[mc].addr_align, &s);
-	ALLOC(fd, mc, m + ci[mc].addr_align, &d);
-	x = xf(mc, AXI_DMA_XFER_MEMCPY, s.id, d.id, m + ci[mc].addr_align);
-	WANT(io(fd, AXI_DMA_IOC_XFER, &x), EINVAL);
+	ALLOC(fd, mc, len, &s);
+	ALLOC(fd, mc, len, &d);
+	fill(s.p, len, 12);
+	x = xf(mc, AXI_DMA_XFER_MEMCPY, s.id, d.id, len);
+	x.timeout_ms = 20000;
+	OK(io(fd, AXI_DMA_IOC_XFER, &x));
+	CHECK(x.bytes == len && !memcmp(s.p, d.p, len), "a %llu-byte memcpy (max_seg_size %u): bytes %llu or data differs",
+	      (unsigned long long)len, ci[mc].max_seg_size, (unsigned long long)x.bytes);
 	close(fd);
 	return 0;
 }
@@ -1033,7 +1099,13 @@ static int c_xfer_ebusy_inflight(void)
 		x.flags = AXI_DMA_XFER_NONBLOCK;
 		int r = io(fd, AXI_DMA_IOC_XFER, &x);
 
-		CHECK(!r, "transfer %u of max_inflight %u: %s", i, info.max_inflight, ename(r));
+		/* uapi.md: EBUSY also when "the provider has no descriptor free while transfers
+		 * are in flight: reap, then retry" -- these finish at once: wait, retry. */
+		for (int k = 0; r == -EBUSY && k < 20; k++) {
+			usleep(50000);
+			r = io(fd, AXI_DMA_IOC_XFER, &x);
+		}
+		CHECK(!r, "transfer %u of max_inflight %u (earlier ones finished, not collected): %s", i, info.max_inflight, ename(r));
 	}
 	usleep(200000); /* all finished by now, none collected */
 	struct axi_dma_xfer x = xf(mc, AXI_DMA_XFER_MEMCPY, s.id, d.id, 16);
@@ -1211,10 +1283,14 @@ static int c_claim(void)
 	WANT(io(fd, AXI_DMA_IOC_UNCLAIM, &cl), EINVAL);
 	x = xf(mc, AXI_DMA_XFER_MEMCPY, s2.id, d2.id, 64);
 	OK(io(fd2, AXI_DMA_IOC_XFER, &x));
-	/* close releases a claim */
-	OK(io(fd, AXI_DMA_IOC_CLAIM, &cl));
-	close(fd);
+	/* the last close releases a claim (a file without mappings: they hold it open) */
+	int fd3;
+	OPEN(fd3);
+	OK(io(fd3, AXI_DMA_IOC_CLAIM, &cl));
+	WANT(io(fd2, AXI_DMA_IOC_CLAIM, &cl), EBUSY);
+	close(fd3);
 	OK(io(fd2, AXI_DMA_IOC_CLAIM, &cl));
+	close(fd);
 	close(fd2);
 	return 0;
 }
@@ -1307,6 +1383,18 @@ static int c_slave_config_einval(void)
 	SC(dev_addr, fifo_addr[slave] + 0x1000, EPERM);
 	SC(dev_addr, 0x80000000ull, EPERM);
 #undef SC
+	/* SLAVE_CONFIG_GET: "dev_addr, addr_width, maxburst must be 0"; bad direction. */
+#define SG(field, val, e) do { s = (struct axi_dma_slave_config){ .chan = slave, .direction = dir }; s.field = val; \
+		int r_ = io(fd, AXI_DMA_IOC_SLAVE_CONFIG_GET, &s); \
+		CHECK(r_ == -(e), "SLAVE_CONFIG_GET with %s = %s: %s, want %s", #field, #val, ename(r_), #e); } while (0)
+	SG(dev_addr, 1, EINVAL);
+	SG(addr_width, 4, EINVAL);
+	SG(maxburst, 1, EINVAL);
+	SG(direction, 0, EINVAL);
+	SG(direction, AXI_DMA_DIR_MEM_TO_MEM, EINVAL);
+	SG(direction, AXI_DMA_DIR_MEM_TO_DEV | AXI_DMA_DIR_DEV_TO_MEM, EINVAL);
+	SG(chan, nch, EINVAL);
+#undef SG
 	close(fd);
 	return 0;
 }
@@ -1353,10 +1441,14 @@ static int c_slave_config_get(void)
 			      "chan %u dir %#x: set %#llx/%u/%u, read back %#llx/%u/%u", c, dirs[k],
 			      (unsigned long long)s.dev_addr, s.addr_width, s.maxburst, (unsigned long long)g.dev_addr,
 			      g.addr_width, g.maxburst);
-			/* back to the defaults the other checks use */
-			s.addr_width = 4;
-			s.maxburst = 1;
+			/* "dev_addr 0 means that one" (the DT's); back to the documented default */
+			s = (struct axi_dma_slave_config){ .chan = c, .direction = dirs[k], .addr_width = 4, .maxburst = 1 };
 			OK(io(fd, AXI_DMA_IOC_SLAVE_CONFIG, &s));
+			g = (struct axi_dma_slave_config){ .chan = c, .direction = dirs[k] };
+			OK(io(fd2, AXI_DMA_IOC_SLAVE_CONFIG_GET, &g));
+			CHECK(g.dev_addr == fifo_addr[c] && g.addr_width == 4 && g.maxburst == 1,
+			      "chan %u dir %#x: set 0/4/1, read back %#llx/%u/%u, want the DT's %#llx/4/1", c, dirs[k],
+			      (unsigned long long)g.dev_addr, g.addr_width, g.maxburst, (unsigned long long)fifo_addr[c]);
 		}
 	close(fd2);
 	close(fd);
@@ -1484,7 +1576,8 @@ static int c_etimedout(void)
 	int r = io(fd, AXI_DMA_IOC_XFER, &x);
 	uint64_t el = now_ms() - t0;
 
-	CHECK(r == -ETIMEDOUT, "a receive with nothing sent: %s (error %d), want ETIMEDOUT", ename(r), x.error);
+	CHECK(r == -ETIMEDOUT && x.error == -ETIMEDOUT, "a receive with nothing sent: %s (error %d), want ETIMEDOUT and error -ETIMEDOUT",
+	      ename(r), x.error);
 	CHECK(el >= 190 && el < 3000, "timed out after %llu ms, timeout_ms 200", (unsigned long long)el);
 	/* usable after */
 	uint64_t id;
@@ -1500,14 +1593,17 @@ static int c_etimedout(void)
 	return 0;
 }
 
-/* WAIT and REAP with a timeout on a receive still waiting for data. */
+/* A receive still waiting for data: STATUS pending with bytes 0; REAP with min 1 returns 0
+ * with count 0 after its timeout ("a timeout is not an error here") and pending 1; WAIT's
+ * timeout terminates the channel and collects the transfer with ETIMEDOUT (error set;
+ * the id is gone). */
 static int c_wait_reap_timeout(void)
 {
 	int fd;
 	struct buf d;
 	uint64_t id;
 	struct axi_dma_completion c[1];
-	uint32_t pend = 0;
+	struct axi_dma_reap rp;
 
 	OPEN(fd);
 	ALLOC(fd, srx, 4096, &d);
@@ -1517,12 +1613,71 @@ static int c_wait_reap_timeout(void)
 	OK(io(fd, AXI_DMA_IOC_STATUS, &st));
 	CHECK(st.state == AXI_DMA_STATE_PENDING && st.bytes == 0, "STATUS of a waiting receive: state %u bytes %llu",
 	      st.state, (unsigned long long)st.bytes);
-	int r = reap(fd, c, 1, 1, 100, &pend);
-	CHECK(r == 0 || r == -ETIMEDOUT, "REAP min 1 with nothing done: %s", ename(r));
-	CHECK(pend == 1, "REAP: pending %u, want 1", pend);
+	rp = (struct axi_dma_reap){ .entries = (uintptr_t)c, .max = 1, .min = 1, .timeout_ms = 150 };
+	uint64_t t0 = now_ms();
+	int r = io(fd, AXI_DMA_IOC_REAP, &rp);
+	uint64_t el = now_ms() - t0;
+	CHECK(r == 0 && rp.count == 0 && rp.pending == 1, "REAP min 1 timeout 150 with nothing done: %s count %u pending %u",
+	      ename(r), rp.count, rp.pending);
+	CHECK(el >= 140 && el < 3000, "REAP returned after %llu ms, timeout_ms 150", (unsigned long long)el);
 	struct axi_dma_wait w = { .xfer_id = id, .timeout_ms = 100 };
 	r = io(fd, AXI_DMA_IOC_WAIT, &w);
-	CHECK(r == -ETIMEDOUT, "WAIT on a receive with nothing sent: %s, want ETIMEDOUT", ename(r));
+	CHECK(r == -ETIMEDOUT && w.error == -ETIMEDOUT, "WAIT on a receive with nothing sent: %s error %d, want ETIMEDOUT",
+	      ename(r), w.error);
+	w = (struct axi_dma_wait){ .xfer_id = id, .timeout_ms = 100 };
+	WANT(io(fd, AXI_DMA_IOC_WAIT, &w), ENOENT);
+	close(fd);
+	return 0;
+}
+
+/* WAIT: "EBUSY: another thread is already waiting for that id"; "EINTR: nothing collected,
+ * the id stays". REAP: "EINTR (a signal before anything was collected)". A forked child
+ * shares the open file, so its WAIT is another waiter on the same file. */
+static int c_wait_ebusy_eintr(void)
+{
+	int fd, st;
+	struct buf s, d;
+	uint64_t id;
+	pid_t ch, k;
+	struct axi_dma_wait w;
+	struct axi_dma_completion c[1];
+
+	OPEN(fd);
+	ALLOC(fd, stx, 4096, &s);
+	ALLOC(fd, srx, 4096, &d);
+	if (rx_submit(fd, &d, 4096, 5, &id))
+		return -1;
+	/* EINTR, the id stays. */
+	w = (struct axi_dma_wait){ .xfer_id = id, .timeout_ms = 10000 };
+	k = signal_in(150);
+	int r = io(fd, AXI_DMA_IOC_WAIT, &w);
+	waitpid(k, NULL, 0);
+	CHECK(r == -EINTR, "WAIT hit by a signal: %s, want EINTR", ename(r));
+	struct axi_dma_status sst = { .xfer_id = id };
+	OK(io(fd, AXI_DMA_IOC_STATUS, &sst));
+	/* REAP min 1 hit by a signal before anything was collected: EINTR. */
+	struct axi_dma_reap rp = { .entries = (uintptr_t)c, .max = 1, .min = 1, .timeout_ms = 10000 };
+	k = signal_in(150);
+	r = io(fd, AXI_DMA_IOC_REAP, &rp);
+	waitpid(k, NULL, 0);
+	CHECK(r == -EINTR, "REAP min 1 hit by a signal: %s, want EINTR", ename(r));
+	/* Another waiter: EBUSY. */
+	ch = fork();
+	if (ch == 0) {
+		struct axi_dma_wait cw = { .xfer_id = id, .timeout_ms = 3000 };
+
+		_exit(io(fd, AXI_DMA_IOC_WAIT, &cw) == 0 && cw.bytes == 77 ? 0 : 1);
+	}
+	usleep(300000);
+	w = (struct axi_dma_wait){ .xfer_id = id, .timeout_ms = 100 };
+	r = io(fd, AXI_DMA_IOC_WAIT, &w);
+	struct axi_dma_xfer x = xf(stx, AXI_DMA_XFER_TO_DEV, s.id, 0, 77);
+	x.timeout_ms = 3000;
+	int r2 = io(fd, AXI_DMA_IOC_XFER, &x);
+	waitpid(ch, &st, 0);
+	CHECK(r == -EBUSY, "a second WAIT for an id another process of the file waits for: %s, want EBUSY", ename(r));
+	CHECK(r2 == 0, "the send: %s", ename(r2));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the first waiter did not collect the receive (77 bytes)");
 	close(fd);
 	return 0;
 }
@@ -1628,7 +1783,7 @@ static int c_eio(void)
 	x.timeout_ms = 2000;
 	int r = io(fd, AXI_DMA_IOC_XFER, &x);
 	set_param("fail", "0");
-	CHECK(r == -EIO || (r == 0 && x.error == -EIO), "a transfer the provider fails: %s error %d, want EIO", ename(r), x.error);
+	CHECK(r == -EIO && x.error == -EIO, "a transfer the provider fails: %s error %d, want EIO and error -EIO", ename(r), x.error);
 	/* and in a completion */
 	CHECK(set_param("fail", "1") == 0, "cannot set fail");
 	x = xf(mc, AXI_DMA_XFER_MEMCPY, s.id, d.id, 64);
@@ -1742,10 +1897,21 @@ static int c_ring_start_errors(void)
 	SS(flags, 1, EINVAL);
 	SS(chan, nch, EINVAL);
 	SS(buf, b.id + 100, ENOENT);
-	SS(slot_size, (1ull << 32) + 1, EOVERFLOW); /* slot larger than 4 GiB */
+	SS(slot_size, (1ull << 32), EOVERFLOW);     /* "slot of 4 GiB or more" */
+	SS(slot_size, (1ull << 32) + 1, EOVERFLOW);
 	SS(offset, ~0ull - 100, EOVERFLOW);         /* span wraps */
 	SS(queued, 1, EINVAL);                      /* ABI 2: output zero on input */
 #undef SS
+	/* "buffer direction": a cached buffer the ring's direction may not use. */
+	{
+		struct buf wb;
+
+		ALLOCF(fd, ch, 16384, AXI_DMA_ALLOC_CACHED | (dir == AXI_DMA_DIR_DEV_TO_MEM ? AXI_DMA_ALLOC_TO_DEVICE
+											 : AXI_DMA_ALLOC_FROM_DEVICE), &wb);
+		int r = sstart(fd, ch, dir, &wb, 4, 4096, NULL);
+		CHECK(r == -EINVAL, "a ring (direction %#x) on a cached buffer of the other direction: %s, want EINVAL", dir,
+		      ename(r));
+	}
 	/* A ring runs: a second START EBUSY; another file's transfers and rings EBUSY. */
 	OK(sstart(fd, ch, dir, &b, 4, 4096, NULL));
 	WANT(sstart(fd, ch, dir, &b, 4, 4096, NULL), EBUSY);
@@ -1832,14 +1998,18 @@ static int c_ring_tx_rules(void)
 	lens[0] = 4097;
 	WANT(spush(fd, ch, 1, lens, NULL, NULL), EINVAL);
 	lens[0] = 10;
-	WANT(spush(fd, ch, 5, lens, NULL, NULL), ENOSPC);
+	WANT(spush(fd, ch, 5, lens, NULL, NULL), EINVAL); /* "count 0 or above the ring" */
+	WANT(spush(fd, ch, 0, lens, NULL, NULL), EINVAL);
 	WANT(spush(fd, ch, 1, (uint32_t *)(uintptr_t)8, NULL, NULL), EFAULT);
 	/* lens 0: whole slots; first goes round in ring order. */
 	OK(spush(fd, ch, 1, NULL, &first, &q));
 	CHECK(first == 0, "first push: first %u, want 0", first);
-	lens[0] = 10;
 	OK(spush(fd, ch, 2, lens, &first, &q));
 	CHECK(first == 1, "second push: first %u, want 1", first);
+	OK(spush(fd, ch, 1, lens, &first, &q));
+	CHECK(first == 3, "third push: first %u, want 3", first);
+	/* every slot pushed, none reaped: "more slots than are free" */
+	WANT(spush(fd, ch, 1, lens, NULL, NULL), ENOSPC);
 	close(fd);
 	return 0;
 }
@@ -2034,7 +2204,7 @@ static const struct check {
 	{ "chan_info_zero_in", c_chan_info_zero_in, ANY },
 	{ "chan_info_pair", c_chan_info_pair, ANY },
 	{ "chan_info_flags", c_chan_info_flags, ANY },
-	{ "chan_info_real_dirs", c_chan_info_real_dirs, ANY },
+	{ "chan_info_table", c_chan_info_table, ANY },
 	{ "alloc", c_alloc, ANY },
 	{ "alloc_zeroed", c_alloc_zeroed, ANY },
 	{ "alloc_einval", c_alloc_einval, ANY },
@@ -2058,7 +2228,7 @@ static const struct check {
 	{ "reap", c_reap, MEMCPY },
 	{ "reap_efault", c_reap_efault, MEMCPY },
 	{ "xfer_einval", c_xfer_einval, MEMCPY },
-	{ "xfer_max_seg", c_xfer_max_seg, MEMCPY },
+	{ "xfer_long", c_xfer_long, MEMCPY },
 	{ "xfer_other_device", c_xfer_other_device, MEMCPY },
 	{ "xfer_other_file", c_xfer_other_file, MEMCPY },
 	{ "xfer_cached_dir", c_xfer_cached_dir, MEMCPY },
@@ -2076,6 +2246,7 @@ static const struct check {
 	{ "loop_kind", c_loop_kind, STREAM },
 	{ "etimedout", c_etimedout, STREAM },
 	{ "wait_reap_timeout", c_wait_reap_timeout, STREAM },
+	{ "wait_ebusy_eintr", c_wait_ebusy_eintr, STREAM },
 	{ "ecanceled", c_ecanceled, STREAM },
 	{ "eintr", c_eintr, STREAM },
 	{ "ebusy_waiting", c_ebusy_waiting, STREAM },
