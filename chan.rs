@@ -55,11 +55,16 @@ use kernel::{
         Arc,
         Mutex, //
     },
+    time::{
+        Instant,
+        Monotonic, //
+    },
 };
 
 mod lifecycle;
 mod own;
 mod quarantine;
+mod slave;
 
 use own::Owner;
 pub(crate) use own::{
@@ -67,6 +72,7 @@ pub(crate) use own::{
     ClaimGuard, //
 };
 use quarantine::Released;
+pub(crate) use slave::SlaveCfg;
 
 use crate::{
     buffer::Buffer,
@@ -86,14 +92,6 @@ use crate::{
         Xfer, //
     },
 };
-
-/// The device side of a slave channel.
-#[derive(Copy, Clone, Debug)]
-pub(crate) struct SlaveCfg {
-    pub(crate) dev_addr: u64,
-    pub(crate) width: u32,
-    pub(crate) burst: u32,
-}
 
 /// A transfer on the channel with the buffers it uses.
 struct InFlight {
@@ -128,6 +126,9 @@ struct ChanState {
     /// still run: their callback references are given back when the channel is next
     /// released, which happens once it is idle (see [`ChanSlot::settle`]).
     unsettled: KVec<InFlight>,
+    /// When the channel was last terminated without a `device_synchronize` (see
+    /// `lifecycle.rs`, `IRQ_GRACE_MS`).
+    terminated_at: Option<Instant<Monotonic>>,
 }
 
 /// One named channel of the client node.
@@ -143,6 +144,10 @@ pub(crate) struct ChanSlot {
     pub(crate) coherent: bool,
     /// The device-side address from `linux,fifo-addresses`, if any.
     pub(crate) fifo_addr: Option<u64>,
+    /// Whether the slave side is a stream (AXI DMA): no address, nothing to configure.
+    pub(crate) streaming: bool,
+    /// The channel of the same engine with the opposite slave direction (tx <-> rx).
+    pub(crate) pair: Option<u32>,
     /// Whether the provider's terminate stops the engine (see the module docs).
     halts_on_terminate: bool,
     pub(crate) stats: Arc<ChanStats>,
@@ -161,6 +166,8 @@ pub(crate) struct ChanSetup {
     pub(crate) chan: Channel,
     pub(crate) caps: Caps,
     pub(crate) fifo_addr: Option<u64>,
+    pub(crate) streaming: bool,
+    pub(crate) pair: Option<u32>,
     pub(crate) halts_on_terminate: bool,
     pub(crate) slave_cfg: [Option<SlaveCfg>; 2],
 }
@@ -178,6 +185,8 @@ impl ChanSlot {
                 caps: s.caps,
                 coherent,
                 fifo_addr: s.fifo_addr,
+                streaming: s.streaming,
+                pair: s.pair,
                 halts_on_terminate: s.halts_on_terminate,
                 stats: ChanStats::new()?,
                 dev: dev.into(),
@@ -190,6 +199,7 @@ impl ChanSlot {
                         owner: None,
                         slave_cfg: s.slave_cfg,
                         unsettled: KVec::new(),
+                        terminated_at: None,
                     },
                     "ChanSlot::state"
                 ),
@@ -360,6 +370,10 @@ impl ChanSlot {
     fn terminate_locked(&self, st: &mut ChanState, by: Terminator<'_>) -> (u32, Released) {
         let list = core::mem::take(&mut st.inflight);
         let synced = match st.chan.as_ref().map(Channel::terminate) {
+            Some(Ok(None)) => {
+                st.terminated_at = Some(Instant::now());
+                None
+            }
             Some(Ok(q)) => q,
             Some(Err(e)) => {
                 dev_warn!(
@@ -387,10 +401,9 @@ impl ChanSlot {
         // (ZynqMP GDMA keeps the channel busy with interrupts masked): release and request
         // the channel again. On one that does not (pl330), a callback may still be due:
         // its reference waits in `unsettled` until the channel is released while idle.
-        // Releasing a pl330 channel right after a terminate frees its event while the
-        // completion interrupt of the killed thread may still be pending on the other CPU,
-        // and pl330's interrupt handler then starts a thread through a stale event index
-        // (a NULL-pointer Oops seen on the 2-CPU Zynq-7000 guest): so never here.
+        // Releasing a pl330 channel right after a terminate would free its event under a
+        // completion interrupt still pending on the other CPU: so never here, and never
+        // within `IRQ_GRACE_MS` of the terminate (`lifecycle.rs`).
         let quiet: Option<Quiet> = match synced {
             Some(_) if aborted > 0 => {
                 let q = st.chan.take().map(Channel::release);
@@ -417,6 +430,7 @@ impl ChanSlot {
                 return (aborted, Released::new(KVec::new(), 0));
             }
             None => {
+                self.wait_irq_grace(st);
                 let Some(q) = st.chan.take().map(Channel::release) else {
                     // Without a channel nothing was submitted since it went: no reference
                     // is out and the engine is idle.
@@ -480,16 +494,5 @@ impl ChanSlot {
         let (s, residue) = st.chan.as_ref()?.tx_status(xfer.cookie.load(Relaxed));
         (s == Status::InProgress && u64::from(residue) <= xfer.len)
             .then(|| xfer.len - u64::from(residue))
-    }
-
-    /// Applies and remembers a slave configuration.
-    pub(crate) fn slave_config(&self, dir: TransferDirection, cfg: SlaveCfg) -> Result {
-        let mut guard = self.state.lock();
-        let st = &mut *guard;
-        self.ensure_chan(st)?;
-        let chan = st.chan.as_ref().ok_or(ENODEV)?;
-        chan.slave_config(dir, cfg.dev_addr, cfg.width, cfg.burst)?;
-        st.slave_cfg[usize::from(dir == TransferDirection::DevToMem)] = Some(cfg);
-        Ok(())
     }
 }

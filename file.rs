@@ -150,6 +150,14 @@ impl OpenFile {
             // CAST: the enum's discriminants are the UAPI values.
             residue_granularity: slot.caps.residue as u32,
             coherent: u32::from(slot.coherent),
+            pair: slot.pair.unwrap_or(uapi::NO_PAIR),
+            flags: if slot.streaming {
+                uapi::CHAN_STREAMING
+            } else if slot.fifo_addr.is_some() {
+                uapi::CHAN_FIFO
+            } else {
+                0
+            },
             ..Default::default()
         };
         uapi::copy_name(&mut out.name, slot.name.to_bytes());
@@ -252,9 +260,9 @@ impl OpenFile {
         Ok(uapi::Cancel { cancelled, ..*req })
     }
 
-    /// `AXI_DMA_IOC_SLAVE_CONFIG`.
-    pub(crate) fn slave_config(&self, req: &uapi::SlaveConfig) -> Result {
-        let dir = match SlaveDir::try_from(req.direction) {
+    /// The slave direction of a SLAVE_CONFIG(_GET) request, on a channel that can do it.
+    fn slave_dir(&self, chan: u32, direction: u32) -> Result<(&Arc<ChanSlot>, TransferDirection)> {
+        let dir = match SlaveDir::try_from(direction) {
             Ok(SlaveDir::MemToDev) => TransferDirection::MemToDev,
             Ok(SlaveDir::DevToMem) => TransferDirection::DevToMem,
             Err(v) => {
@@ -262,6 +270,15 @@ impl OpenFile {
                 return Err(EINVAL);
             }
         };
+        let slot = self.chan(chan)?;
+        if !slot.supports(dir) {
+            return Err(refuse_direction(self.dev(), chan, "slave_config"));
+        }
+        Ok((slot, dir))
+    }
+
+    /// `AXI_DMA_IOC_SLAVE_CONFIG`.
+    pub(crate) fn slave_config(&self, req: &uapi::SlaveConfig) -> Result {
         if !matches!(req.addr_width, 1 | 2 | 4 | 8) || req.maxburst == 0 {
             dev_dbg!(
                 self.dev(),
@@ -271,11 +288,9 @@ impl OpenFile {
             );
             return Err(EINVAL);
         }
-        let slot = self.chan(req.chan)?;
-        if !slot.supports(dir) {
-            return Err(refuse_direction(self.dev(), req.chan, "slave_config"));
-        }
-        // The device address is the device tree's, never user space's (0 = "that one").
+        let (slot, dir) = self.slave_dir(req.chan, req.direction)?;
+        // The device address is the device tree's, never user space's (0 = "that one"); a
+        // stream has none.
         let dev_addr = match (req.dev_addr, slot.fifo_addr) {
             (0, a) => a.unwrap_or(0),
             (x, Some(a)) if x == a => a,
@@ -297,6 +312,18 @@ impl OpenFile {
             },
         )
         .inspect_err(|_| dev_dbg!(self.dev(), "slave_config: provider refused\n"))
+    }
+
+    /// `AXI_DMA_IOC_SLAVE_CONFIG_GET`.
+    pub(crate) fn slave_config_get(&self, req: &uapi::SlaveConfig) -> Result<uapi::SlaveConfig> {
+        let (slot, dir) = self.slave_dir(req.chan, req.direction)?;
+        let cfg = slot.slave_config_get(dir).ok_or_else(errno::eopnotsupp)?;
+        Ok(uapi::SlaveConfig {
+            dev_addr: cfg.dev_addr,
+            addr_width: cfg.width,
+            maxburst: cfg.burst,
+            ..*req
+        })
     }
 }
 

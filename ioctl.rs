@@ -43,6 +43,18 @@ fn read_arg<T: FromBytes>(arg: usize) -> Result<T> {
         .read::<T>()
 }
 
+/// A request whose padding, reserved or output-only fields are not zero (`EINVAL`: the
+/// ABI keeps them free to grow).
+macro_rules! read_req {
+    ($arg:expr, $t:ty) => {{
+        let r: $t = read_arg($arg)?;
+        if !r.only_inputs() {
+            return Err(EINVAL);
+        }
+        r
+    }};
+}
+
 /// Writes one `T` to user space.
 fn write_arg<T: AsBytes>(arg: usize, v: &T) -> Result {
     UserSlice::new(UserPtr::from_addr(arg), size_of::<T>())
@@ -96,11 +108,11 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
     match cmd {
         uapi::IOC_INFO => write_arg(arg, &file.info()).map(|()| 0),
         uapi::IOC_CHAN_INFO => {
-            let out = file.chan_info(&read_arg(arg)?)?;
+            let out = file.chan_info(&read_req!(arg, uapi::ChanInfo))?;
             write_arg(arg, &out).map(|()| 0)
         }
         uapi::IOC_ALLOC => {
-            let out = file.alloc(&read_arg(arg)?)?;
+            let out = file.alloc(&read_req!(arg, uapi::Alloc))?;
             if let Err(e) = write_arg(arg, &out) {
                 // User space cannot learn the id: undo.
                 file.alloc_undo(out.id);
@@ -108,35 +120,37 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
             }
             Ok(0)
         }
-        uapi::IOC_FREE => file.free(&read_arg(arg)?).map(|()| 0),
-        uapi::IOC_XFER => reply(arg, file.xfer(&read_arg(arg)?)),
-        uapi::IOC_WAIT => reply(arg, file.wait(&read_arg(arg)?)),
+        uapi::IOC_FREE => file.free(&read_req!(arg, uapi::Free)).map(|()| 0),
+        uapi::IOC_XFER => reply(arg, file.xfer(&read_req!(arg, uapi::Xfer))),
+        uapi::IOC_WAIT => reply(arg, file.wait(&read_req!(arg, uapi::Wait))),
         uapi::IOC_REAP => {
-            let req: uapi::Reap = read_arg(arg)?;
+            let req = read_req!(arg, uapi::Reap);
             let (entries, out) = file.reap(&req)?;
             write_entries(req.entries, req.max, &entries)?;
             write_arg(arg, &out).map(|()| 0)
         }
         uapi::IOC_STATUS => {
-            let out = file.status(&read_arg(arg)?)?;
+            let out = file.status(&read_req!(arg, uapi::Status))?;
             write_arg(arg, &out).map(|()| 0)
         }
         uapi::IOC_CANCEL => {
-            let out = file.cancel(&read_arg(arg)?)?;
+            let out = file.cancel(&read_req!(arg, uapi::Cancel))?;
             write_arg(arg, &out).map(|()| 0)
         }
-        uapi::IOC_SLAVE_CONFIG => file.slave_config(&read_arg(arg)?).map(|()| 0),
+        uapi::IOC_SLAVE_CONFIG => file
+            .slave_config(&read_req!(arg, uapi::SlaveConfig))
+            .map(|()| 0),
         uapi::IOC_KBENCH => {
-            let out = file.kbench(&read_arg(arg)?)?;
+            let out = file.kbench(&read_req!(arg, uapi::KBench))?;
             write_arg(arg, &out).map(|()| 0)
         }
-        uapi::IOC_SYNC => file.sync(&read_arg(arg)?).map(|()| 0),
+        uapi::IOC_SYNC => file.sync(&read_req!(arg, uapi::Sync)).map(|()| 0),
         uapi::IOC_STREAM_START => {
-            let out = file.stream_start(&read_arg(arg)?)?;
+            let out = file.stream_start(&read_req!(arg, uapi::StreamStart))?;
             write_arg(arg, &out).map(|()| 0)
         }
         uapi::IOC_STREAM_PUSH => {
-            let req: uapi::StreamPush = read_arg(arg)?;
+            let req = read_req!(arg, uapi::StreamPush);
             // The lengths are copied before any lock is taken.
             let lens = if req.lens != 0 && req.count <= uapi::REAP_MAX.max(1024) {
                 read_u32s(req.lens, req.count)?
@@ -149,7 +163,7 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
             write_arg(arg, &out).map(|()| 0)
         }
         uapi::IOC_STREAM_REAP => {
-            let req: uapi::StreamReap = read_arg(arg)?;
+            let req = read_req!(arg, uapi::StreamReap);
             let (entries, out) = file.stream_reap(&req)?;
             // Reaped slots are already the caller's: a fault writing them back loses them
             // for this call only (rx slots stay held, to be pushed again).
@@ -157,11 +171,19 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
             write_arg(arg, &out).map(|()| 0)
         }
         uapi::IOC_STREAM_STOP => {
-            let out = file.stream_stop(&read_arg(arg)?)?;
+            let out = file.stream_stop(&read_req!(arg, uapi::StreamStop))?;
             write_arg(arg, &out).map(|()| 0)
         }
-        uapi::IOC_CLAIM => file.claim(&read_arg(arg)?, true).map(|()| 0),
-        uapi::IOC_UNCLAIM => file.claim(&read_arg(arg)?, false).map(|()| 0),
+        uapi::IOC_SLAVE_CONFIG_GET => {
+            let req: uapi::SlaveConfig = read_arg(arg)?;
+            if !req.only_get_inputs() {
+                return Err(EINVAL);
+            }
+            let out = file.slave_config_get(&req)?;
+            write_arg(arg, &out).map(|()| 0)
+        }
+        uapi::IOC_CLAIM => file.claim(&read_req!(arg, uapi::Claim), true).map(|()| 0),
+        uapi::IOC_UNCLAIM => file.claim(&read_req!(arg, uapi::Claim), false).map(|()| 0),
         _ => Err(ENOTTY),
     }
 }

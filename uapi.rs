@@ -19,7 +19,7 @@
 use core::mem::size_of;
 
 /// ABI version reported by `AXI_DMA_IOC_INFO`.
-pub(crate) const ABI_VERSION: u32 = 1;
+pub(crate) const ABI_VERSION: u32 = 2;
 /// `AXI_DMA_IOC_MAGIC`.
 pub(crate) const MAGIC: u32 = 0xAD;
 /// `AXI_DMA_NAME_LEN`.
@@ -31,6 +31,12 @@ pub(crate) const REAP_MAX: u32 = 256;
 pub(crate) const DIR_MEM_TO_MEM: u32 = 1 << 0;
 pub(crate) const DIR_MEM_TO_DEV: u32 = 1 << 1;
 pub(crate) const DIR_DEV_TO_MEM: u32 = 1 << 2;
+
+/// `AXI_DMA_NO_PAIR`: `struct axi_dma_chan_info::pair` of a channel without one.
+pub(crate) const NO_PAIR: u32 = u32::MAX;
+/// `AXI_DMA_CHAN_*` bits of `struct axi_dma_chan_info::flags`.
+pub(crate) const CHAN_STREAMING: u32 = 1 << 0;
+pub(crate) const CHAN_FIFO: u32 = 1 << 1;
 
 /// `AXI_DMA_ALLOC_*`.
 pub(crate) const ALLOC_CACHED: u32 = 1 << 0;
@@ -46,7 +52,7 @@ pub(crate) const STREAM_GAP: u32 = 1 << 0;
 
 /// `struct axi_dma_info`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Info {
     pub(crate) abi_version: u32,
     pub(crate) num_channels: u32,
@@ -58,7 +64,7 @@ pub(crate) struct Info {
 
 /// `struct axi_dma_chan_info`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ChanInfo {
     pub(crate) index: u32,
     pub(crate) directions: u32,
@@ -68,12 +74,14 @@ pub(crate) struct ChanInfo {
     pub(crate) coherent: u32,
     pub(crate) name: [u8; NAME_LEN],
     pub(crate) provider: [u8; NAME_LEN],
-    pub(crate) reserved: [u64; 2],
+    pub(crate) pair: u32,
+    pub(crate) flags: u32,
+    pub(crate) reserved: u64,
 }
 
 /// `struct axi_dma_alloc`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Alloc {
     pub(crate) size: u64,
     pub(crate) chan: u32,
@@ -86,7 +94,7 @@ pub(crate) struct Alloc {
 
 /// `struct axi_dma_free`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Free {
     pub(crate) id: u32,
     pub(crate) pad: u32,
@@ -94,7 +102,7 @@ pub(crate) struct Free {
 
 /// `struct axi_dma_xfer`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Xfer {
     pub(crate) chan: u32,
     pub(crate) kind: u32,
@@ -114,7 +122,7 @@ pub(crate) struct Xfer {
 
 /// `struct axi_dma_completion`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Completion {
     pub(crate) xfer_id: u64,
     pub(crate) user_data: u64,
@@ -125,7 +133,7 @@ pub(crate) struct Completion {
 
 /// `struct axi_dma_reap`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Reap {
     pub(crate) entries: u64,
     pub(crate) max: u32,
@@ -138,7 +146,7 @@ pub(crate) struct Reap {
 
 /// `struct axi_dma_status`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Status {
     pub(crate) xfer_id: u64,
     pub(crate) state: u32,
@@ -148,7 +156,7 @@ pub(crate) struct Status {
 
 /// `struct axi_dma_wait`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Wait {
     pub(crate) xfer_id: u64,
     pub(crate) timeout_ms: u32,
@@ -159,7 +167,7 @@ pub(crate) struct Wait {
 
 /// `struct axi_dma_cancel`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Cancel {
     pub(crate) chan: u32,
     pub(crate) cancelled: u32,
@@ -167,7 +175,7 @@ pub(crate) struct Cancel {
 
 /// `struct axi_dma_slave_config`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SlaveConfig {
     pub(crate) chan: u32,
     pub(crate) direction: u32,
@@ -178,7 +186,7 @@ pub(crate) struct SlaveConfig {
 
 /// `struct axi_dma_sync`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Sync {
     pub(crate) id: u32,
     pub(crate) op: u32,
@@ -188,7 +196,7 @@ pub(crate) struct Sync {
 
 /// `struct axi_dma_kbench`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct KBench {
     pub(crate) chan: u32,
     pub(crate) src_buf: u32,
@@ -203,7 +211,7 @@ pub(crate) struct KBench {
 
 /// `struct axi_dma_stream_start`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StreamStart {
     pub(crate) chan: u32,
     pub(crate) direction: u32,
@@ -217,7 +225,7 @@ pub(crate) struct StreamStart {
 
 /// `struct axi_dma_stream_push`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StreamPush {
     pub(crate) chan: u32,
     pub(crate) count: u32,
@@ -228,7 +236,7 @@ pub(crate) struct StreamPush {
 
 /// `struct axi_dma_stream_done`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StreamDone {
     pub(crate) seq: u64,
     pub(crate) bytes: u64,
@@ -240,7 +248,7 @@ pub(crate) struct StreamDone {
 
 /// `struct axi_dma_stream_reap`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StreamReap {
     pub(crate) chan: u32,
     pub(crate) max: u32,
@@ -254,7 +262,7 @@ pub(crate) struct StreamReap {
 
 /// `struct axi_dma_stream_stop`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StreamStop {
     pub(crate) chan: u32,
     pub(crate) aborted: u32,
@@ -264,7 +272,7 @@ pub(crate) struct StreamStop {
 
 /// `struct axi_dma_claim`.
 #[repr(C)]
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Claim {
     pub(crate) chan: u32,
     pub(crate) flags: u32,
@@ -320,9 +328,10 @@ pub(crate) const IOC_STREAM_REAP: u32 = ioc(R | W, 0x0e, size_of::<StreamReap>()
 pub(crate) const IOC_STREAM_STOP: u32 = ioc(R | W, 0x0f, size_of::<StreamStop>());
 pub(crate) const IOC_CLAIM: u32 = ioc(W, 0x10, size_of::<Claim>());
 pub(crate) const IOC_UNCLAIM: u32 = ioc(W, 0x11, size_of::<Claim>());
+pub(crate) const IOC_SLAVE_CONFIG_GET: u32 = ioc(R | W, 0x12, size_of::<SlaveConfig>());
 
 /// The name/number pairs of every ioctl (for the host-side check against the header).
-pub(crate) const IOCTLS: [(&str, u32); 18] = [
+pub(crate) const IOCTLS: [(&str, u32); 19] = [
     ("INFO", IOC_INFO),
     ("CHAN_INFO", IOC_CHAN_INFO),
     ("ALLOC", IOC_ALLOC),
@@ -341,7 +350,59 @@ pub(crate) const IOCTLS: [(&str, u32); 18] = [
     ("STREAM_STOP", IOC_STREAM_STOP),
     ("CLAIM", IOC_CLAIM),
     ("UNCLAIM", IOC_UNCLAIM),
+    ("SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET),
 ];
+
+/// Implements `only_inputs()` for requests: whether every field other than the listed
+/// inputs (padding, reserved and output-only fields) is zero, as the ABI requires of a
+/// request (`EINVAL` otherwise), so that a later version can give those fields a meaning.
+macro_rules! inputs {
+    ($($t:ident { $($f:ident),* $(,)? })*) => {$(
+        impl $t {
+            /// Whether all but the input fields are zero.
+            #[allow(
+                clippy::needless_update,
+                reason = "a request whose fields are all inputs (CLAIM) has nothing left over"
+            )]
+            pub(crate) fn only_inputs(&self) -> bool {
+                *self == Self { $($f: self.$f,)* ..Default::default() }
+            }
+        }
+    )*};
+}
+inputs! {
+    ChanInfo { index }
+    Alloc { size, chan, flags }
+    Free { id }
+    Xfer {
+        chan, kind, src_buf, dst_buf, src_off, dst_off, len, flags, timeout_ms, user_data,
+        rx_chan,
+    }
+    Reap { entries, max, min, timeout_ms }
+    Status { xfer_id }
+    Wait { xfer_id, timeout_ms }
+    Cancel { chan }
+    SlaveConfig { chan, direction, dev_addr, addr_width, maxburst }
+    KBench { chan, src_buf, dst_buf, depth, len, iters }
+    Sync { id, op, offset, len }
+    StreamStart { chan, direction, buf, count, offset, slot_size, flags }
+    StreamPush { chan, count, lens }
+    StreamReap { chan, max, entries, min, timeout_ms }
+    StreamStop { chan }
+    Claim { chan, flags }
+}
+
+impl SlaveConfig {
+    /// `AXI_DMA_IOC_SLAVE_CONFIG_GET`'s request: only `chan` and `direction` are inputs.
+    pub(crate) fn only_get_inputs(&self) -> bool {
+        *self
+            == Self {
+                chan: self.chan,
+                direction: self.direction,
+                ..Default::default()
+            }
+    }
+}
 
 /// A user-supplied value that names nothing the UAPI defines (`EINVAL`).
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]

@@ -2,7 +2,13 @@
 
 //! Requesting a channel again after a recycle (or a failed one), and unbind.
 
-use kernel::prelude::*;
+use kernel::{
+    prelude::*,
+    time::{
+        delay::fsleep,
+        Delta, //
+    },
+};
 
 use super::{
     ChanSlot,
@@ -11,11 +17,33 @@ use super::{
 };
 use crate::dmaengine::{
     reclaim_callback_ref,
-    Channel,
-    TransferDirection, //
+    Channel, //
 };
 
+/// How long after a terminate without `device_synchronize` (pl330) a channel is not
+/// released. pl330's `terminate_all` kills the thread (DMAKILL) and marks it idle, but a
+/// transfer that finished just before has raised its event interrupt, and the handler may
+/// not have run yet: on the dual-core Cortex-A9 it runs on the CPU the interrupt is routed
+/// to, which may be busy or (under emulation) not scheduled. The handler maps the event
+/// back to its thread through `pl330->events[]`; `free_chan_resources()` frees the event
+/// (`events[ev] = -1`), and a handler running after that indexes `channels[-1]` (an Oops
+/// in `pl330_start_thread()`, seen on the 2-CPU emulated Zynq-7000 under a loaded host).
+/// The provider offers no way to wait for its interrupt handler, so the release waits:
+/// microseconds suffice on hardware, tens of milliseconds cover an emulated CPU that the
+/// host did not schedule.
+const IRQ_GRACE_MS: i64 = 100;
+
 impl ChanSlot {
+    /// Sleeps until `IRQ_GRACE_MS` passed since the last terminate of a provider without
+    /// `device_synchronize`, before the channel may be released.
+    pub(super) fn wait_irq_grace(&self, st: &ChanState) {
+        let Some(t) = st.terminated_at else { return };
+        let spent = t.elapsed().as_millis();
+        if (0..IRQ_GRACE_MS).contains(&spent) {
+            fsleep(Delta::from_millis(IRQ_GRACE_MS - spent));
+        }
+    }
+
     /// Makes sure the channel is there: requested again if a recycle could not
     /// (`ENODEV` after unbind).
     pub(super) fn ensure_chan(&self, st: &mut ChanState) -> Result {
@@ -42,26 +70,7 @@ impl ChanSlot {
                 e
             )
         })?;
-        for (dir, cfg) in [TransferDirection::MemToDev, TransferDirection::DevToMem]
-            .into_iter()
-            .zip(st.slave_cfg)
-        {
-            if let Some(c) = cfg {
-                // Streaming providers without `device_config` (AXI DMA) refuse; that was
-                // the case at probe too, where the configuration was kept all the same.
-                if let Err(e) = chan.slave_config(dir, c.dev_addr, c.width, c.burst) {
-                    if self.fifo_addr.is_some() {
-                        dev_err!(
-                            self.dev,
-                            "channel {}: slave configuration lost: {:?}\n",
-                            self.name.to_str().unwrap_or("?"),
-                            e
-                        );
-                        return Err(e);
-                    }
-                }
-            }
-        }
+        self.reapply_slave_config(st, &chan)?;
         st.chan = Some(chan);
         Ok(())
     }
@@ -69,11 +78,13 @@ impl ChanSlot {
     /// Releases and requests the channel again when transfers terminated earlier may still
     /// have a callback due (`unsettled`) and nothing is in flight now: the release waits
     /// for any callback (pl330 kills its tasklet), and with nothing in flight no completion
-    /// interrupt can be pending for the channel's thread. Then their references go back.
+    /// interrupt can be pending for the channel's thread once `IRQ_GRACE_MS` passed since
+    /// the terminate. Then their references go back.
     pub(super) fn settle(&self, st: &mut ChanState) {
         if st.unsettled.is_empty() || st.inflight.iter().any(|e| !e.xfer.is_done()) {
             return;
         }
+        self.wait_irq_grace(st);
         if let Some(q) = st.chan.take().map(Channel::release) {
             for e in st.unsettled.iter() {
                 reclaim_callback_ref(&e.xfer, &q);
@@ -95,6 +106,7 @@ impl ChanSlot {
         st.unbound = true;
         let (_, release) = self.terminate_locked(st, Terminator::Stop);
         // Released even if nothing was aborted: no callback runs after this.
+        self.wait_irq_grace(st);
         if let Some(c) = st.chan.take() {
             let q = c.release();
             release.reclaim(&q);

@@ -364,6 +364,12 @@ static void lb_free_chan_resources(struct dma_chan *chan)
 	lb_synchronize(chan);
 }
 
+/* Each channel streams one way (and copies), as each channel of an AXI DMA does. */
+static void lb_caps(struct dma_chan *chan, struct dma_slave_caps *caps)
+{
+	caps->directions = BIT(to_lb(chan)->dir) | BIT(DMA_MEM_TO_MEM);
+}
+
 static struct dma_chan *lb_xlate(struct of_phandle_args *args, struct of_dma *ofdma)
 {
 	struct lb_dev *lb = ofdma->of_dma_data;
@@ -399,6 +405,7 @@ static int lb_probe(struct platform_device *pdev)
 	lb->dd.device_terminate_all = lb_terminate_all;
 	lb->dd.device_synchronize = lb_synchronize;
 	lb->dd.device_free_chan_resources = lb_free_chan_resources;
+	lb->dd.device_caps = lb_caps;
 	lb->dd.directions = BIT(DMA_MEM_TO_DEV) | BIT(DMA_DEV_TO_MEM) | BIT(DMA_MEM_TO_MEM);
 	lb->dd.src_addr_widths = lb->dd.dst_addr_widths = BIT(DMA_SLAVE_BUSWIDTH_4_BYTES) | BIT(DMA_SLAVE_BUSWIDTH_8_BYTES);
 	lb->dd.residue_granularity = DMA_RESIDUE_GRANULARITY_DESCRIPTOR;

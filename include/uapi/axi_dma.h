@@ -13,7 +13,15 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define AXI_DMA_ABI_VERSION 1
+/*
+ * ABI history (a program built for version N runs on every later version):
+ *  1  first release.
+ *  2  struct axi_dma_chan_info gains `pair` and `flags` (from its reserved space) and
+ *     reports each channel's own directions; AXI_DMA_IOC_SLAVE_CONFIG_GET; padding,
+ *     reserved and output-only fields of a request must be zero (EINVAL otherwise).
+ * docs/uapi.md is the reference: every field, errno, limit and default of every ioctl.
+ */
+#define AXI_DMA_ABI_VERSION 2
 #define AXI_DMA_IOC_MAGIC 0xAD
 #define AXI_DMA_MAX_CHANNELS 8
 #define AXI_DMA_NAME_LEN 32
@@ -32,16 +40,25 @@ struct axi_dma_info {
 	__u64 reserved[4];
 };
 
+#define AXI_DMA_NO_PAIR 0xffffffffU /* axi_dma_chan_info.pair of a channel without one */
+/* Bits of axi_dma_chan_info.flags. */
+#define AXI_DMA_CHAN_STREAMING (1U << 0) /* slave side is a stream (AXI DMA): no address */
+#define AXI_DMA_CHAN_FIFO      (1U << 1) /* slave side is a fixed address from the DT */
+
 struct axi_dma_chan_info {
 	__u32 index;        /* in: 0 .. num_channels-1 */
-	__u32 directions;   /* out: AXI_DMA_DIR_* */
+	__u32 directions;   /* out: AXI_DMA_DIR_* this channel can do (not its engine's) */
 	__u32 addr_align;   /* out: bytes; offsets and lengths must be multiples for memcpy */
 	__u32 max_seg_size; /* out: largest single transfer in bytes */
 	__u32 residue_granularity; /* out: 0 descriptor, 1 segment, 2 burst */
 	__u32 coherent;     /* out: 1 if the provider is cache-coherent (dma-coherent) */
 	char name[AXI_DMA_NAME_LEN];     /* out: the dma-names entry, NUL-terminated */
 	char provider[AXI_DMA_NAME_LEN]; /* out: provider channel, e.g. "dma0chan1" */
-	__u64 reserved[2];
+	__u32 pair;         /* out: the channel of the same engine with the opposite slave
+			     * direction (tx <-> rx: a LOOPBACK partner if the PL loops the
+			     * stream back), or AXI_DMA_NO_PAIR */
+	__u32 flags;        /* out: AXI_DMA_CHAN_* */
+	__u64 reserved;
 };
 
 /* Allocation flags. Default: coherent memory (uncached where the device is not
@@ -135,15 +152,19 @@ struct axi_dma_cancel {
 
 /*
  * Device-side settings of a slave channel (MEM_TO_DEV or DEV_TO_MEM): the fixed device
- * address (a FIFO; ignored by AXI DMA), bus width in bytes and burst length in words.
- * Applies to the channel as a whole, for every open file.
+ * address (a FIFO), bus width in bytes and burst length in words. Applies to the channel
+ * as a whole, for every open file. The address comes from the DT (linux,fifo-addresses):
+ * dev_addr 0 means "that one", another value is EPERM; streaming channels (AXI DMA,
+ * AXI_DMA_CHAN_STREAMING) have none and keep width and burst only for SLAVE_CONFIG_GET.
+ * Default: the DT's address, width 4, burst 1. SLAVE_CONFIG_GET (chan and direction in,
+ * the other fields 0) reads the setting back.
  */
 struct axi_dma_slave_config {
 	__u32 chan;       /* in */
 	__u32 direction;  /* in: AXI_DMA_DIR_MEM_TO_DEV or AXI_DMA_DIR_DEV_TO_MEM */
-	__u64 dev_addr;   /* in */
-	__u32 addr_width; /* in: 1, 2, 4 or 8 */
-	__u32 maxburst;   /* in: >= 1 */
+	__u64 dev_addr;   /* in (SLAVE_CONFIG) / out (SLAVE_CONFIG_GET) */
+	__u32 addr_width; /* in / out: 1, 2, 4 or 8 */
+	__u32 maxburst;   /* in / out: >= 1 */
 };
 
 /*
@@ -276,5 +297,6 @@ struct axi_dma_claim {
 #define AXI_DMA_IOC_STREAM_STOP  _IOWR(AXI_DMA_IOC_MAGIC, 0x0f, struct axi_dma_stream_stop)
 #define AXI_DMA_IOC_CLAIM        _IOW(AXI_DMA_IOC_MAGIC, 0x10, struct axi_dma_claim)
 #define AXI_DMA_IOC_UNCLAIM      _IOW(AXI_DMA_IOC_MAGIC, 0x11, struct axi_dma_claim)
+#define AXI_DMA_IOC_SLAVE_CONFIG_GET _IOWR(AXI_DMA_IOC_MAGIC, 0x12, struct axi_dma_slave_config)
 
 #endif /* _UAPI_AXI_DMA_H */

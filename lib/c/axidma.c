@@ -25,7 +25,8 @@ int axidma_open(struct axidma_dev *d, const char *path)
 		return -errno;
 	memset(&d->info, 0, sizeof(d->info));
 	r = xioctl(d->fd, AXI_DMA_IOC_INFO, &d->info);
-	if (!r && d->info.abi_version != AXI_DMA_ABI_VERSION)
+	/* A newer kernel runs programs built for an older ABI; an older one lacks parts of ours. */
+	if (!r && d->info.abi_version < AXI_DMA_ABI_VERSION)
 		r = -EPROTO;
 	if (r) {
 		close(d->fd);
@@ -109,6 +110,10 @@ int axidma_buf_free(struct axidma_dev *d, struct axidma_buf *b)
 
 int axidma_xfer(struct axidma_dev *d, struct axi_dma_xfer *x)
 {
+	/* The ABI wants output fields zero on input: a reused request must not fail. */
+	x->xfer_id = 0;
+	x->bytes = 0;
+	x->error = 0;
 	return xioctl(d->fd, AXI_DMA_IOC_XFER, x);
 }
 
@@ -170,6 +175,15 @@ int axidma_slave_config(struct axidma_dev *d, uint32_t chan, uint32_t direction,
 		.addr_width = width, .maxburst = burst,
 	};
 	return xioctl(d->fd, AXI_DMA_IOC_SLAVE_CONFIG, &c);
+}
+
+int axidma_slave_config_get(struct axidma_dev *d, uint32_t chan, uint32_t direction,
+			    struct axi_dma_slave_config *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->chan = chan;
+	out->direction = direction;
+	return xioctl(d->fd, AXI_DMA_IOC_SLAVE_CONFIG_GET, out);
 }
 
 int64_t axidma_submit_memcpy(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *dst,

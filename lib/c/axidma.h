@@ -69,8 +69,12 @@ int axidma_loopback(struct axidma_dev *d, uint32_t tx, const struct axidma_buf *
 		    uint32_t timeout_ms, uint64_t *bytes);
 int axidma_slave_config(struct axidma_dev *d, uint32_t chan, uint32_t direction, uint64_t dev_addr,
 			uint32_t width, uint32_t burst);
+/* The setting in force for a slave direction (dev_addr, addr_width, maxburst filled in). */
+int axidma_slave_config_get(struct axidma_dev *d, uint32_t chan, uint32_t direction,
+			    struct axi_dma_slave_config *out);
 
-/* Any transfer (x->flags may hold AXI_DMA_XFER_NONBLOCK). Returns 0; x->xfer_id is set. */
+/* Any transfer (x->flags may hold AXI_DMA_XFER_NONBLOCK). Returns 0; x->xfer_id is set.
+ * The output fields (xfer_id, bytes, error) are cleared first, so x can be reused. */
 int axidma_xfer(struct axidma_dev *d, struct axi_dma_xfer *x);
 /* Non-blocking submission helpers: return the transfer id (> 0) or -errno. */
 int64_t axidma_submit_memcpy(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *dst,

@@ -7,7 +7,7 @@
 #![allow(missing_docs)]
 
 /// `AXI_DMA_ABI_VERSION`.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 pub const IOC_MAGIC: u32 = 0xAD;
 pub const MAX_CHANNELS: u32 = 8;
 pub const NAME_LEN: usize = 32;
@@ -15,6 +15,10 @@ pub const NAME_LEN: usize = 32;
 pub const DIR_MEM_TO_MEM: u32 = 1 << 0;
 pub const DIR_MEM_TO_DEV: u32 = 1 << 1;
 pub const DIR_DEV_TO_MEM: u32 = 1 << 2;
+
+pub const NO_PAIR: u32 = u32::MAX;
+pub const CHAN_STREAMING: u32 = 1 << 0;
+pub const CHAN_FIFO: u32 = 1 << 1;
 
 pub const XFER_MEMCPY: u32 = 0;
 pub const XFER_TO_DEV: u32 = 1;
@@ -53,7 +57,9 @@ pub struct ChanInfo {
     pub coherent: u32,
     pub name: [u8; NAME_LEN],
     pub provider: [u8; NAME_LEN],
-    pub reserved: [u64; 2],
+    pub pair: u32,
+    pub flags: u32,
+    pub reserved: u64,
 }
 
 impl Default for ChanInfo {
@@ -67,7 +73,9 @@ impl Default for ChanInfo {
             coherent: 0,
             name: [0; NAME_LEN],
             provider: [0; NAME_LEN],
-            reserved: [0; 2],
+            pair: 0,
+            flags: 0,
+            reserved: 0,
         }
     }
 }
@@ -249,6 +257,13 @@ pub struct StreamStop {
 
 pub const STREAM_GAP: u32 = 1 << 0;
 
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Claim {
+    pub chan: u32,
+    pub flags: u32,
+}
+
 const _: () = {
     assert!(core::mem::size_of::<Info>() == 56);
     assert!(core::mem::size_of::<ChanInfo>() == 104);
@@ -268,6 +283,7 @@ const _: () = {
     assert!(core::mem::size_of::<StreamDone>() == 32);
     assert!(core::mem::size_of::<StreamReap>() == 40);
     assert!(core::mem::size_of::<StreamStop>() == 24);
+    assert!(core::mem::size_of::<Claim>() == 8);
 };
 
 // Linux's generic ioctl encoding (arm, arm64, x86).
@@ -302,3 +318,6 @@ pub const IOC_STREAM_START: u32 = iowr::<StreamStart>(0x0c);
 pub const IOC_STREAM_PUSH: u32 = iowr::<StreamPush>(0x0d);
 pub const IOC_STREAM_REAP: u32 = iowr::<StreamReap>(0x0e);
 pub const IOC_STREAM_STOP: u32 = iowr::<StreamStop>(0x0f);
+pub const IOC_CLAIM: u32 = iow::<Claim>(0x10);
+pub const IOC_UNCLAIM: u32 = iow::<Claim>(0x11);
+pub const IOC_SLAVE_CONFIG_GET: u32 = iowr::<SlaveConfig>(0x12);

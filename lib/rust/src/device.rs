@@ -34,6 +34,11 @@ pub struct Channel {
     pub max_seg_size: u32,
     /// Whether the DMA device is cache-coherent (mappings are cached then).
     pub coherent: bool,
+    /// The channel of the same engine going the other way (tx <-> rx), if any: the
+    /// partner for [`Device::loopback`] when the PL loops the stream back.
+    pub pair: Option<u32>,
+    /// `abi::CHAN_*` bits: a stream (AXI DMA) or a fixed FIFO address.
+    pub flags: u32,
 }
 
 impl Channel {
@@ -106,7 +111,9 @@ impl Device {
             DevInner { fd: file.into(), info: abi::Info::default(), path, serial: NEXT_SERIAL.fetch_add(1, Ordering::Relaxed) };
         let mut info = abi::Info::default();
         inner.ioctl("query device", abi::IOC_INFO, &mut info)?;
-        if info.abi_version != abi::ABI_VERSION {
+        // A kernel with a newer ABI runs programs built for this one; an older one lacks
+        // what this crate uses.
+        if info.abi_version < abi::ABI_VERSION {
             return Err(Error::errno("ABI version check", libc::EPROTO));
         }
         inner.info = info;
@@ -154,6 +161,8 @@ impl Device {
             addr_align: ci.addr_align,
             max_seg_size: ci.max_seg_size,
             coherent: ci.coherent != 0,
+            pair: (ci.pair != abi::NO_PAIR).then_some(ci.pair),
+            flags: ci.flags,
         })
     }
 
@@ -225,6 +234,27 @@ impl Device {
     pub fn slave_config(&self, chan: u32, direction: u32, dev_addr: u64, width: u32, burst: u32) -> Result<()> {
         let mut c = abi::SlaveConfig { chan, direction, dev_addr, addr_width: width, maxburst: burst };
         self.ioctl("slave config", abi::IOC_SLAVE_CONFIG, &mut c)
+    }
+
+    /// The slave settings in force for `direction` on `chan` (device address, bus width,
+    /// burst).
+    pub fn slave_config_get(&self, chan: u32, direction: u32) -> Result<abi::SlaveConfig> {
+        let mut c = abi::SlaveConfig { chan, direction, ..Default::default() };
+        self.ioctl("read slave config", abi::IOC_SLAVE_CONFIG_GET, &mut c)?;
+        Ok(c)
+    }
+
+    /// Owns `chan` exclusively until [`Device::unclaim`] or close: other open files get
+    /// `EBUSY` for transfers, rings, cancels and claims on it.
+    pub fn claim(&self, chan: u32) -> Result<()> {
+        let mut c = abi::Claim { chan, flags: 0 };
+        self.ioctl("claim channel", abi::IOC_CLAIM, &mut c)
+    }
+
+    /// Gives up a claim made with [`Device::claim`] (`EINVAL` if there was none).
+    pub fn unclaim(&self, chan: u32) -> Result<()> {
+        let mut c = abi::Claim { chan, flags: 0 };
+        self.ioctl("unclaim channel", abi::IOC_UNCLAIM, &mut c)
     }
 
     /// STATUS of transfer `id` (`ENOENT` for unknown ids): also the cheapest ioctl, used to

@@ -14,7 +14,7 @@ macro_rules! fields {
 fn rust_side() -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     fields!(m, "axi_dma_info", Info, [abi_version, num_channels, max_buffers, max_inflight, max_buffer_size, reserved]);
-    fields!(m, "axi_dma_chan_info", ChanInfo, [index, directions, addr_align, max_seg_size, residue_granularity, coherent, name, provider, reserved]);
+    fields!(m, "axi_dma_chan_info", ChanInfo, [index, directions, addr_align, max_seg_size, residue_granularity, coherent, name, provider, pair, flags, reserved]);
     fields!(m, "axi_dma_alloc", Alloc, [size, chan, flags, id, pad, mmap_offset, mmap_size]);
     fields!(m, "axi_dma_free", Free, [id, pad]);
     fields!(m, "axi_dma_xfer", Xfer, [chan, kind, src_buf, dst_buf, src_off, dst_off, len, flags, timeout_ms, user_data, xfer_id, bytes, error, rx_chan]);
@@ -31,6 +31,7 @@ fn rust_side() -> BTreeMap<String, u64> {
     fields!(m, "axi_dma_stream_done", StreamDone, [seq, bytes, slot, error, flags, pad]);
     fields!(m, "axi_dma_stream_reap", StreamReap, [chan, max, entries, min, timeout_ms, count, queued, overruns]);
     fields!(m, "axi_dma_stream_stop", StreamStop, [chan, aborted, completed, overruns]);
+    fields!(m, "axi_dma_claim", Claim, [chan, flags]);
     for (n, v) in [
         ("AXI_DMA_IOC_INFO", IOC_INFO), ("AXI_DMA_IOC_CHAN_INFO", IOC_CHAN_INFO),
         ("AXI_DMA_IOC_ALLOC", IOC_ALLOC), ("AXI_DMA_IOC_FREE", IOC_FREE),
@@ -40,6 +41,9 @@ fn rust_side() -> BTreeMap<String, u64> {
         ("AXI_DMA_IOC_KBENCH", IOC_KBENCH), ("AXI_DMA_IOC_SYNC", IOC_SYNC),
         ("AXI_DMA_IOC_STREAM_START", IOC_STREAM_START), ("AXI_DMA_IOC_STREAM_PUSH", IOC_STREAM_PUSH),
         ("AXI_DMA_IOC_STREAM_REAP", IOC_STREAM_REAP), ("AXI_DMA_IOC_STREAM_STOP", IOC_STREAM_STOP),
+        ("AXI_DMA_IOC_CLAIM", IOC_CLAIM), ("AXI_DMA_IOC_UNCLAIM", IOC_UNCLAIM),
+        ("AXI_DMA_IOC_SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET),
+        ("AXI_DMA_NO_PAIR", NO_PAIR), ("AXI_DMA_CHAN_STREAMING", CHAN_STREAMING), ("AXI_DMA_CHAN_FIFO", CHAN_FIFO),
         ("AXI_DMA_STREAM_GAP", STREAM_GAP),
         ("AXI_DMA_ALLOC_CACHED", ALLOC_CACHED), ("AXI_DMA_ALLOC_TO_DEVICE", ALLOC_TO_DEVICE),
         ("AXI_DMA_ALLOC_FROM_DEVICE", ALLOC_FROM_DEVICE), ("AXI_DMA_SYNC_FOR_CPU", SYNC_FOR_CPU),

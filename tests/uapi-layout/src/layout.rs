@@ -28,7 +28,7 @@ macro_rules! layout {
 fn layouts() -> Vec<Layout> {
     vec![
         layout!("axi_dma_info", Info { abi_version, num_channels, max_buffers, max_inflight, max_buffer_size, reserved }),
-        layout!("axi_dma_chan_info", ChanInfo { index, directions, addr_align, max_seg_size, residue_granularity, coherent, name, provider, reserved }),
+        layout!("axi_dma_chan_info", ChanInfo { index, directions, addr_align, max_seg_size, residue_granularity, coherent, name, provider, pair, flags, reserved }),
         layout!("axi_dma_alloc", Alloc { size, chan, flags, id, pad, mmap_offset, mmap_size }),
         layout!("axi_dma_free", Free { id, pad }),
         layout!("axi_dma_xfer", Xfer { chan, kind, src_buf, dst_buf, src_off, dst_off, len, flags, timeout_ms, user_data, xfer_id, bytes, error, rx_chan }),
@@ -99,6 +99,9 @@ fn c_checks() -> String {
         ("AXI_DMA_STATE_PENDING", STATE_PENDING),
         ("AXI_DMA_STATE_DONE", STATE_DONE),
         ("AXI_DMA_STREAM_GAP", STREAM_GAP),
+        ("AXI_DMA_NO_PAIR", NO_PAIR),
+        ("AXI_DMA_CHAN_STREAMING", CHAN_STREAMING),
+        ("AXI_DMA_CHAN_FIFO", CHAN_FIFO),
     ] {
         writeln!(c, "_Static_assert({n} == {v}u, \"{n}\");").unwrap();
     }
@@ -203,4 +206,30 @@ fn names_are_truncated_and_terminated() {
     copy_name(&mut long, &[b'a'; 100]);
     assert!(long[..NAME_LEN - 1].iter().all(|&c| c == b'a'));
     assert_eq!(long[NAME_LEN - 1], 0);
+}
+
+#[test]
+fn requests_must_leave_outputs_and_padding_zero() {
+    let x = Xfer { chan: 1, kind: 2, src_buf: 3, dst_buf: 4, src_off: 5, dst_off: 6, len: 7, flags: 1, timeout_ms: 9, user_data: 10, rx_chan: 11, ..Default::default() };
+    assert!(x.only_inputs());
+    for bad in [Xfer { xfer_id: 1, ..x }, Xfer { bytes: 1, ..x }, Xfer { error: -1, ..x }] {
+        assert!(!bad.only_inputs());
+    }
+    assert!(ChanInfo { index: 3, ..Default::default() }.only_inputs());
+    assert!(!ChanInfo { index: 3, pair: 1, ..Default::default() }.only_inputs());
+    assert!(!ChanInfo { reserved: 1, ..Default::default() }.only_inputs());
+    assert!(!ChanInfo { name: [1; NAME_LEN], ..Default::default() }.only_inputs());
+    assert!(!Alloc { pad: 1, ..Default::default() }.only_inputs());
+    assert!(!Alloc { id: 1, ..Default::default() }.only_inputs());
+    assert!(!Free { pad: 1, ..Default::default() }.only_inputs());
+    assert!(!Reap { pad: 1, ..Default::default() }.only_inputs());
+    assert!(!Reap { count: 1, ..Default::default() }.only_inputs());
+    assert!(!KBench { pad: 1, ..Default::default() }.only_inputs());
+    assert!(!KBench { total_ns: 1, ..Default::default() }.only_inputs());
+    assert!(!StreamPush { first: 1, ..Default::default() }.only_inputs());
+    assert!(!StreamStop { overruns: 1, ..Default::default() }.only_inputs());
+    let sc = SlaveConfig { chan: 1, direction: 2, dev_addr: 3, addr_width: 4, maxburst: 5 };
+    assert!(sc.only_inputs());
+    assert!(!sc.only_get_inputs());
+    assert!(SlaveConfig { chan: 1, direction: 2, ..Default::default() }.only_get_inputs());
 }

@@ -25,14 +25,19 @@ pub fn cmd_info(dev: &Device) -> Res<()> {
         if c.can_recv() {
             caps.push("recv(s2mm)");
         }
+        let pair = match c.pair {
+            Some(p) => format!("  pair {p}"),
+            None => String::new(),
+        };
         println!(
-            "  {:>2}  {:<8} {:<12} {:<30} align {:<3} {}",
+            "  {:>2}  {:<8} {:<12} {:<30} align {:<3} {}{}",
             c.index,
             c.name,
             c.provider,
             caps.join(" "),
             c.addr_align,
-            if c.coherent { "coherent (cached mapping)" } else { "non-coherent (uncached mapping)" }
+            if c.coherent { "coherent (cached mapping)" } else { "non-coherent (uncached mapping)" },
+            pair
         );
     }
     Ok(())
