@@ -397,9 +397,28 @@ static int c_chan_info_zero_in(void)
 	return 0;
 }
 
+/* The driver's own CHAN_INFO of every channel (not main's view, which guesses on ABI 1). */
+static int fresh(struct conf_chan_info *c)
+{
+	int fd;
+
+	OPEN(fd);
+	for (uint32_t i = 0; i < nch; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].index = i;
+		OK(io(fd, CHAN_INFO_IOC, &c[i]));
+	}
+	close(fd);
+	return 0;
+}
+
 /* ABI 2: pair is a valid other channel or AXI_DMA_NO_PAIR, symmetric, tx <-> rx. */
 static int c_chan_info_pair(void)
 {
+	struct conf_chan_info ci[AXI_DMA_MAX_CHANNELS];
+
+	if (fresh(ci))
+		return -1;
 	for (uint32_t i = 0; i < nch; i++) {
 		uint32_t p = ci[i].pair;
 
@@ -420,6 +439,10 @@ static int c_chan_info_pair(void)
  * channel. */
 static int c_chan_info_flags(void)
 {
+	struct conf_chan_info ci[AXI_DMA_MAX_CHANNELS];
+
+	if (fresh(ci))
+		return -1;
 	for (uint32_t i = 0; i < nch; i++) {
 		uint32_t f = ci[i].flags, slv = ci[i].directions & (AXI_DMA_DIR_MEM_TO_DEV | AXI_DMA_DIR_DEV_TO_MEM);
 
@@ -438,6 +461,10 @@ static int c_chan_info_flags(void)
  * only, no pair. */
 static int c_chan_info_table(void)
 {
+	struct conf_chan_info ci[AXI_DMA_MAX_CHANNELS];
+
+	if (fresh(ci))
+		return -1;
 	for (uint32_t i = 0; i < nch; i++) {
 		uint32_t d = ci[i].directions, f = ci[i].flags;
 		uint32_t both = AXI_DMA_DIR_MEM_TO_DEV | AXI_DMA_DIR_DEV_TO_MEM;
@@ -2384,6 +2411,21 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	read_fifo_addrs();
+	if (info.abi_version < 2) {
+		/* ABI 1 has no pair/flags: guess them from the DT (dma-names tx/rx, FIFO
+		 * addresses), so the data checks run on an old driver too. */
+		for (uint32_t i = 0; i < nch; i++) {
+			ci[i].pair = AXI_DMA_NO_PAIR;
+			ci[i].flags = fifo_addr[i] ? AXI_DMA_CHAN_FIFO : 0;
+		}
+		for (uint32_t i = 0; i + 1 < nch; i++)
+			if (!strcmp(ci[i].name, "tx") && !strcmp(ci[i + 1].name, "rx") && !fifo_addr[i]) {
+				ci[i].pair = i + 1;
+				ci[i + 1].pair = i;
+				ci[i].flags = ci[i + 1].flags = AXI_DMA_CHAN_STREAMING;
+			}
+		printf("# ABI %u: pair and flags guessed\n", info.abi_version);
+	}
 	have_fault = is_loop_node();
 	for (uint32_t i = 0; i < nch; i++) {
 		uint32_t d = ci[i].directions, sl = d & (AXI_DMA_DIR_MEM_TO_DEV | AXI_DMA_DIR_DEV_TO_MEM);
