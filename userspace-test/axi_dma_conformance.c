@@ -1175,7 +1175,7 @@ static int c_poll(void)
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	CHECK(poll(&p, 1, 0) == 0, "POLLIN (revents %#x) after everything was reaped", p.revents);
 	/* A blocking transfer's completion never shows up (REAP never hands those out). */
-	x.flags = 0;
+	x = xf(mc, AXI_DMA_XFER_MEMCPY, s.id, d.id, 4096);
 	OK(io(fd, AXI_DMA_IOC_XFER, &x));
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	CHECK(poll(&p, 1, 0) == 0, "POLLIN after a blocking transfer");
@@ -2002,6 +2002,7 @@ static int c_ring_rx_rules(void)
 	if (srx != NONE)
 		CHECK(st.aborted == 4 && st.completed == 0 && st.overruns == 0, "STOP: aborted %u completed %llu overruns %llu",
 		      st.aborted, (unsigned long long)st.completed, (unsigned long long)st.overruns);
+	st = (struct axi_dma_stream_stop){ .chan = ch };
 	WANT(io(fd, AXI_DMA_IOC_STREAM_STOP, &st), ENOENT);
 	close(fd);
 	return 0;
@@ -2025,7 +2026,6 @@ static int c_ring_tx_rules(void)
 	lens[0] = 4097;
 	WANT(spush(fd, ch, 1, lens, NULL, NULL), EINVAL);
 	lens[0] = 10;
-	WANT(spush(fd, ch, 5, lens, NULL, NULL), EINVAL); /* "count 0 or above the ring" */
 	WANT(spush(fd, ch, 0, lens, NULL, NULL), EINVAL);
 	WANT(spush(fd, ch, 1, (uint32_t *)(uintptr_t)8, NULL, NULL), EFAULT);
 	/* lens 0: whole slots; first goes round in ring order. */
@@ -2037,6 +2037,7 @@ static int c_ring_tx_rules(void)
 	CHECK(first == 3, "third push: first %u, want 3", first);
 	/* every slot pushed, none reaped: "more slots than are free" */
 	WANT(spush(fd, ch, 1, lens, NULL, NULL), ENOSPC);
+	WANT(spush(fd, ch, 5, lens, NULL, NULL), EINVAL); /* "count 0 or above the ring" */
 	close(fd);
 	return 0;
 }
