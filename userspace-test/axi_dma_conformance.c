@@ -219,6 +219,11 @@ static int rx_submit(int fd, struct buf *b, uint64_t len, uint64_t ud, uint64_t 
 	return r;
 }
 
+static int sstart(int fd, uint32_t ch, uint32_t dir, struct buf *b, uint32_t count, uint64_t slot, uint32_t *queued);
+static int spush(int fd, uint32_t ch, uint32_t count, uint32_t *lens, uint32_t *first, uint32_t *queued);
+static int sreap(int fd, uint32_t ch, struct axi_dma_stream_done *d, uint32_t max, uint32_t min, uint32_t ms,
+		 uint32_t *queued, uint64_t *ovr);
+
 static int reap(int fd, struct axi_dma_completion *c, uint32_t max, uint32_t min, uint32_t ms, uint32_t *pending)
 {
 	struct axi_dma_reap r = { .entries = (uintptr_t)c, .max = max, .min = min, .timeout_ms = ms };
@@ -241,9 +246,9 @@ static void on_usr1(int s) { (void)s; }
 
 /* SIGUSR1 to this process after ms, from a helper process; the handler interrupts system
  * calls (no SA_RESTART). Returns the helper's pid. */
-static pid_t signal_in(unsigned ms)
+static pid_t signal_in_flags(unsigned ms, int flags)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = flags };
 	pid_t me = getpid(), k;
 
 	sigaction(SIGUSR1, &sa, NULL);
@@ -255,6 +260,8 @@ static pid_t signal_in(unsigned ms)
 	}
 	return k;
 }
+
+static pid_t signal_in(unsigned ms) { return signal_in_flags(ms, 0); }
 
 /* ---------------------------------------------------------------------------------------
  * Generic: command numbers and INFO.
@@ -1597,6 +1604,10 @@ static int c_etimedout(void)
 	OPEN(fd);
 	ALLOC(fd, stx, 4096, &s);
 	ALLOC(fd, srx, 4096, &d);
+	/* A non-blocking receive queued first: the timeout's terminate aborts it too. */
+	uint64_t other;
+	if (rx_submit(fd, &d, 4096, 3, &other))
+		return -1;
 	x = xf(srx, AXI_DMA_XFER_FROM_DEV, 0, d.id, 4096);
 	x.timeout_ms = 200;
 	t0 = now_ms();
@@ -1606,6 +1617,14 @@ static int c_etimedout(void)
 	CHECK(r == -ETIMEDOUT && x.error == -ETIMEDOUT, "a receive with nothing sent: %s (error %d), want ETIMEDOUT and error -ETIMEDOUT",
 	      ename(r), x.error);
 	CHECK(el >= 190 && el < 3000, "timed out after %llu ms, timeout_ms 200", (unsigned long long)el);
+	{
+		struct axi_dma_completion c[1];
+		int n = reap(fd, c, 1, 1, 2000, NULL);
+
+		CHECK(n == 1 && c[0].xfer_id == other && c[0].error == -ECANCELED,
+		      "the other receive on the terminated channel: n %d error %d, want -ECANCELED (\"aborts every transfer on it\")",
+		      n, n == 1 ? c[0].error : 0);
+	}
 	/* usable after */
 	uint64_t id;
 	if (rx_submit(fd, &d, 4096, 0, &id))
@@ -1725,6 +1744,15 @@ static int c_ecanceled(void)
 	if (rx_submit(fd, &d, 4096, 7, &id))
 		return -1;
 	WANT(io(fd2, AXI_DMA_IOC_CANCEL, &cn), EBUSY);
+	/* CLAIM and a ring: EBUSY "while another file ... has transfers in flight on it". */
+	struct axi_dma_claim cl = { .chan = srx };
+	WANT(io(fd2, AXI_DMA_IOC_CLAIM, &cl), EBUSY);
+	{
+		struct buf b2;
+
+		ALLOC(fd2, srx, 4096, &b2);
+		WANT(sstart(fd2, srx, AXI_DMA_DIR_DEV_TO_MEM, &b2, 1, 4096, NULL), EBUSY);
+	}
 	cn = (struct axi_dma_cancel){ .chan = srx };
 	OK(io(fd, AXI_DMA_IOC_CANCEL, &cn));
 	CHECK(cn.cancelled == 1, "cancelled %u, want 1", cn.cancelled);
@@ -1752,11 +1780,11 @@ static int c_eintr(void)
 	x = xf(srx, AXI_DMA_XFER_FROM_DEV, 0, d.id, 4096);
 	x.timeout_ms = 10000;
 	x.user_data = 99;
-	pid_t k = signal_in(200);
+	pid_t k = signal_in_flags(200, SA_RESTART); /* "SA_RESTART does not restart them" */
 	int r = io(fd, AXI_DMA_IOC_XFER, &x);
 
 	waitpid(k, NULL, 0);
-	CHECK(r == -EINTR, "a blocking receive hit by a signal: %s, want EINTR", ename(r));
+	CHECK(r == -EINTR, "a blocking receive hit by a signal (SA_RESTART handler): %s, want EINTR", ename(r));
 	CHECK(x.xfer_id != 0, "no xfer_id written back");
 	CHECK(reap(fd, c, 1, 0, 0, NULL) == 0, "REAP handed out the interrupted blocking transfer");
 	struct axi_dma_xfer t = xf(stx, AXI_DMA_XFER_TO_DEV, s.id, 0, 300);
@@ -1790,6 +1818,268 @@ static int c_ebusy_waiting(void)
 	OK(io(fd, AXI_DMA_IOC_CANCEL, &cn));
 	CHECK(cn.cancelled == info.max_inflight, "cancelled %u, want %u", cn.cancelled, info.max_inflight);
 	close(fd);
+	return 0;
+}
+
+
+/* Blocking XFER: ECANCELED when "another call terminated the channel meanwhile"; REAP's
+ * pending counts "blocking ones included". The blocking receive runs in a forked child
+ * (same open file), the CANCEL in the parent. */
+static int c_blocking_ecanceled(void)
+{
+	int fd, st, pfd[2];
+	struct buf d;
+	pid_t ch;
+	struct axi_dma_completion c[1];
+	uint32_t pend = 0;
+
+	OPEN(fd);
+	ALLOC(fd, srx, 4096, &d);
+	CHECK(pipe(pfd) == 0, "pipe");
+	ch = fork();
+	if (ch == 0) {
+		struct axi_dma_xfer x = xf(srx, AXI_DMA_XFER_FROM_DEV, 0, d.id, 4096);
+		int r;
+
+		x.timeout_ms = 5000;
+		r = io(fd, AXI_DMA_IOC_XFER, &x);
+		char m[64];
+		snprintf(m, sizeof(m), "%d %d", r, x.error);
+		(void)!write(pfd[1], m, strlen(m));
+		_exit(0);
+	}
+	close(pfd[1]);
+	for (int i = 0; i < 100 && pend == 0; i++) {
+		usleep(20000);
+		CHECK(reap(fd, c, 1, 0, 0, &pend) == 0, "REAP handed out a blocking transfer");
+	}
+	CHECK(pend == 1, "REAP pending %u while a blocking receive waits, want 1", pend);
+	struct axi_dma_cancel cn = { .chan = srx };
+	OK(io(fd, AXI_DMA_IOC_CANCEL, &cn));
+	char m[64] = "";
+	ssize_t n = read(pfd[0], m, sizeof(m) - 1);
+	waitpid(ch, &st, 0);
+	m[n > 0 ? n : 0] = 0;
+	int r = 1, e = 1;
+	sscanf(m, "%d %d", &r, &e);
+	CHECK(r == -ECANCELED && e == -ECANCELED, "the blocking receive after CANCEL: %s error %d, want ECANCELED and -ECANCELED",
+	      ename(r), e);
+	CHECK(cn.cancelled == 1, "CANCEL: cancelled %u, want 1", cn.cancelled);
+	close(fd);
+	return 0;
+}
+
+/* "Every timeout_ms field: 0 means the module's default (timeout_ms parameter, 5000 ms)". */
+static int c_default_timeout(void)
+{
+	int fd;
+	struct buf d;
+	struct axi_dma_xfer x;
+
+	OPEN(fd);
+	ALLOC(fd, srx, 4096, &d);
+	x = xf(srx, AXI_DMA_XFER_FROM_DEV, 0, d.id, 4096);
+	uint64_t t0 = now_ms();
+	int r = io(fd, AXI_DMA_IOC_XFER, &x);
+	uint64_t el = now_ms() - t0;
+	CHECK(r == -ETIMEDOUT && el >= 4900 && el < 9000, "timeout_ms 0: %s after %llu ms, want ETIMEDOUT after 5000 ms",
+	      ename(r), (unsigned long long)el);
+	close(fd);
+	return 0;
+}
+
+/* FREE: "The memory is freed when nothing uses it any more: ... the end of every transfer
+ * using it": a receive into a freed (and unmapped) buffer still lands, in a second mapping
+ * made before the free. The id is gone at once. Also: "others are ignored" -- the buffer
+ * fields a kind does not use. */
+static int c_free_inflight(void)
+{
+	int fd;
+	struct buf s, d;
+	uint64_t id;
+	struct axi_dma_xfer x;
+	struct axi_dma_wait w;
+
+	OPEN(fd);
+	ALLOC(fd, stx, 4096, &s);
+	ALLOC(fd, srx, 4096, &d);
+	fill(s.p, 4096, 21);
+	if (rx_submit(fd, &d, 4096, 0, &id))
+		return -1;
+	struct axi_dma_free f = { .id = d.id };
+	OK(io(fd, AXI_DMA_IOC_FREE, &f));
+	WANT(io(fd, AXI_DMA_IOC_FREE, &f), ENOENT);
+	x = xf(stx, AXI_DMA_XFER_TO_DEV, s.id, 0, 512);
+	x.dst_buf = 0xdeadbeef; /* unused by TO_DEV: ignored */
+	x.dst_off = ~0ull;
+	x.timeout_ms = 5000;
+	OK(io(fd, AXI_DMA_IOC_XFER, &x));
+	w = (struct axi_dma_wait){ .xfer_id = id, .timeout_ms = 5000 };
+	OK(io(fd, AXI_DMA_IOC_WAIT, &w));
+	CHECK(w.bytes == 512 && !memcmp(d.p, s.p, 512), "the receive into the freed buffer: bytes %llu or data differs",
+	      (unsigned long long)w.bytes);
+	close(fd);
+	return 0;
+}
+
+/* Rings: STREAM_REAP "waits like REAP" (min with a timeout: 0 and count 0, queued); EINTR;
+ * EFAULT for entries; "Closing the file stops its rings" (another file can start one). */
+static int c_ring_reap_rules(void)
+{
+	int fd, fd2;
+	struct buf r, t;
+	uint32_t q = 0;
+	struct axi_dma_stream_done d[2];
+	struct axi_dma_stream_reap rp;
+
+	OPEN(fd);
+	ALLOC(fd, srx, 2 * 1024, &r);
+	ALLOC(fd, stx, 4096, &t);
+	OK(sstart(fd, srx, AXI_DMA_DIR_DEV_TO_MEM, &r, 2, 1024, &q));
+	rp = (struct axi_dma_stream_reap){ .chan = srx, .max = 2, .entries = (uintptr_t)d, .min = 1, .timeout_ms = 150 };
+	uint64_t t0 = now_ms();
+	int e = io(fd, AXI_DMA_IOC_STREAM_REAP, &rp);
+	uint64_t el = now_ms() - t0;
+	CHECK(e == 0 && rp.count == 0 && rp.queued == 2 && el >= 140 && el < 3000,
+	      "STREAM_REAP min 1 timeout 150, nothing sent: %s count %u queued %u after %llu ms", ename(e), rp.count, rp.queued,
+	      (unsigned long long)el);
+	rp = (struct axi_dma_stream_reap){ .chan = srx, .max = 2, .entries = (uintptr_t)d, .min = 1, .timeout_ms = 10000 };
+	pid_t k = signal_in(150);
+	e = io(fd, AXI_DMA_IOC_STREAM_REAP, &rp);
+	waitpid(k, NULL, 0);
+	CHECK(e == -EINTR, "STREAM_REAP hit by a signal: %s, want EINTR", ename(e));
+	struct axi_dma_xfer x = xf(stx, AXI_DMA_XFER_TO_DEV, t.id, 0, 100);
+	x.timeout_ms = 5000;
+	OK(io(fd, AXI_DMA_IOC_XFER, &x));
+	usleep(200000);
+	rp = (struct axi_dma_stream_reap){ .chan = srx, .max = 1, .entries = 8, .min = 1, .timeout_ms = 2000 };
+	WANT(io(fd, AXI_DMA_IOC_STREAM_REAP, &rp), EFAULT);
+	munmap(r.p, r.mmap_size);
+	munmap(t.p, t.mmap_size);
+	close(fd); /* the last close: no mapping holds the file */
+	OPEN(fd2);
+	ALLOC(fd2, srx, 2 * 1024, &r);
+	int rr = sstart(fd2, srx, AXI_DMA_DIR_DEV_TO_MEM, &r, 2, 1024, &q);
+	CHECK(rr == 0, "a ring on the channel after the ring's file was closed: %s", ename(rr));
+	close(fd2);
+	return 0;
+}
+
+/* "A tx ring that drains between pushes (every pushed slot was sent before the next push)
+ * therefore counts overruns". */
+static int c_ring_tx_overrun(void)
+{
+	int fd;
+	struct buf t, r;
+	uint32_t q, len = 64, first;
+	struct axi_dma_stream_done d[4];
+	uint64_t o1 = 0, o2 = 0;
+
+	OPEN(fd);
+	ALLOC(fd, stx, 4 * 1024, &t);
+	ALLOC(fd, srx, 4 * 1024, &r);
+	OK(sstart(fd, srx, AXI_DMA_DIR_DEV_TO_MEM, &r, 4, 1024, &q));
+	OK(sstart(fd, stx, AXI_DMA_DIR_MEM_TO_DEV, &t, 4, 1024, &q));
+	OK(spush(fd, stx, 1, &len, &first, NULL));
+	int n = sreap(fd, stx, d, 4, 1, 3000, NULL, &o1);
+	CHECK(n == 1, "tx reap of the first slot: %s", ename(n));
+	OK(spush(fd, stx, 1, &len, &first, NULL));
+	n = sreap(fd, stx, d, 4, 1, 3000, NULL, &o2);
+	CHECK(n == 1, "tx reap of the second slot: %s", ename(n));
+	CHECK(o2 == o1 + 1, "tx overruns %llu after the first slot, %llu after a push onto the drained ring, want one more",
+	      (unsigned long long)o1, (unsigned long long)o2);
+	CHECK(d[0].flags & AXI_DMA_STREAM_GAP, "the slot pushed onto the drained tx ring has no GAP flag");
+	close(fd);
+	return 0;
+}
+
+/* LOOPBACK after EINTR: "Its xfer_id after EINTR collects both halves with one WAIT"
+ * (the loopback provider's delay_us makes it last long enough to be interrupted). */
+static int c_loopback_eintr(void)
+{
+	int fd;
+	struct buf s, d;
+	struct axi_dma_xfer x;
+
+	OPEN(fd);
+	ALLOC(fd, stx, 4096, &s);
+	ALLOC(fd, srx, 4096, &d);
+	fill(s.p, 4096, 4);
+	CHECK(set_param("delay_us", "700000") == 0, "cannot set delay_us");
+	x = xf(stx, AXI_DMA_XFER_LOOPBACK, s.id, d.id, 2048);
+	x.rx_chan = srx;
+	x.timeout_ms = 10000;
+	pid_t k = signal_in(100);
+	int r = io(fd, AXI_DMA_IOC_XFER, &x);
+	waitpid(k, NULL, 0);
+	CHECK(r == -EINTR && x.xfer_id, "LOOPBACK hit by a signal: %s id %llu, want EINTR and an id", ename(r),
+	      (unsigned long long)x.xfer_id);
+	struct axi_dma_wait w = { .xfer_id = x.xfer_id, .timeout_ms = 10000 };
+	OK(io(fd, AXI_DMA_IOC_WAIT, &w));
+	CHECK(w.error == 0 && w.bytes == 2048 && !memcmp(d.p, s.p, 2048), "WAIT: error %d bytes %llu (or data differs)",
+	      w.error, (unsigned long long)w.bytes);
+	struct axi_dma_completion c[2];
+	uint32_t pend = 9;
+	CHECK(reap(fd, c, 2, 0, 0, &pend) == 0 && pend == 0, "something left after the one WAIT (pending %u)", pend);
+	close(fd);
+	return 0;
+}
+
+/* uapi.md "Finding the device" and "Statistics": /sys/bus/platform/devices/<node>/misc/
+ * axi-dmaN; /sys/kernel/debug/axi-dmaN/{stats,objects} with the documented columns, one
+ * stats line per channel, reset by a write. */
+static int c_sysfs_stats(void)
+{
+	const char *base = strrchr(dev_path, '/') ? strrchr(dev_path, '/') + 1 : dev_path;
+	char path[256], line[200], node[64] = "";
+	ssize_t n;
+	FILE *f;
+	int lines = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%.60s/device", base);
+	n = readlink(path, line, sizeof(line) - 1);
+	CHECK(n > 0, "%.200s: %s", path, strerror(errno));
+	line[n] = 0;
+	snprintf(node, sizeof(node), "%.60s", strrchr(line, '/') ? strrchr(line, '/') + 1 : line);
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%.60s/misc/%.60s", node, base);
+	CHECK(access(path, F_OK) == 0, "%.200s missing", path);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/%.60s/stats", base);
+	f = fopen(path, "r");
+	CHECK(f, "%.200s: %s", path, strerror(errno));
+	CHECK(fgets(line, sizeof(line), f) &&
+	      !strcmp(line, "channel transfers bytes errors timeouts cancelled latency_us overruns busy_us\n"),
+	      "stats header: %s", line);
+	while (fgets(line, sizeof(line), f)) {
+		char name[64];
+		unsigned long long v[8];
+
+		CHECK(sscanf(line, "%63s %llu %llu %llu %llu %llu %llu %llu %llu", name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			     &v[6], &v[7]) == 9, "stats line: %s", line);
+		CHECK((uint32_t)lines < nch && !strcmp(name, ci[lines].name), "stats line %d is %s, want channel %s", lines, name,
+		      (uint32_t)lines < nch ? ci[lines].name : "(none)");
+		lines++;
+	}
+	fclose(f);
+	CHECK((uint32_t)lines == nch, "%d stats lines for %u channels", lines, nch);
+	f = fopen(path, "w");
+	CHECK(f && fputs("reset\n", f) >= 0 && fclose(f) == 0, "writing %.200s", path);
+	f = fopen(path, "r");
+	CHECK(f, "%.200s", path);
+	(void)!fgets(line, sizeof(line), f);
+	while (fgets(line, sizeof(line), f)) {
+		char name[64];
+		unsigned long long t = 1, b = 1;
+
+		CHECK(sscanf(line, "%63s %llu %llu", name, &t, &b) == 3 && t == 0 && b == 0, "after reset: %s", line);
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/%.60s/objects", base);
+	f = fopen(path, "r");
+	CHECK(f, "%.200s: %s", path, strerror(errno));
+	unsigned long long a, bb, c;
+	CHECK(fscanf(f, "buffers %llu bytes %llu transfers %llu", &a, &bb, &c) == 3, "%.200s: not 'buffers N bytes N transfers N'",
+	      path);
+	fclose(f);
 	return 0;
 }
 
@@ -2225,6 +2515,7 @@ static const struct check {
 	enum need need;
 } checks[] = {
 	{ "enotty", c_enotty, ANY },
+	{ "sysfs_stats", c_sysfs_stats, ANY },
 	{ "info", c_info, ANY },
 	{ "efault", c_efault, ANY },
 	{ "chan_info_fields", c_chan_info_fields, ANY },
@@ -2278,6 +2569,11 @@ static const struct check {
 	{ "ecanceled", c_ecanceled, STREAM },
 	{ "eintr", c_eintr, STREAM },
 	{ "ebusy_waiting", c_ebusy_waiting, STREAM },
+	{ "blocking_ecanceled", c_blocking_ecanceled, STREAM },
+	{ "default_timeout", c_default_timeout, STREAM },
+	{ "free_inflight", c_free_inflight, STREAM },
+	{ "ring_reap_rules", c_ring_reap_rules, STREAM },
+	{ "ring_tx_overrun", c_ring_tx_overrun, STREAM },
 	{ "ring_tx_rules", c_ring_tx_rules, STREAM },
 	{ "ring_data", c_ring_data, STREAM },
 	{ "ring_overrun", c_ring_overrun, STREAM },
@@ -2285,6 +2581,7 @@ static const struct check {
 	{ "ring_cached", c_ring_cached, STREAM },
 	{ "eio", c_eio, FAULT },
 	{ "ring_slot_eio", c_ring_slot_eio, FAULT },
+	{ "loopback_eintr", c_loopback_eintr, FAULT },
 	{ NULL, NULL, ANY },
 };
 
