@@ -903,7 +903,10 @@ static int c_reap_efault(void)
 	usleep(100000);
 	struct axi_dma_reap r = { .entries = 8, .max = 1, .min = 1, .timeout_ms = 2000 };
 	WANT(io(fd, AXI_DMA_IOC_REAP, &r), EFAULT);
-	(void)c;
+	/* "the completions taken are lost" */
+	uint32_t pend = 9;
+	int n = reap(fd, c, 1, 0, 0, &pend);
+	CHECK(n == 0 && pend == 0, "after EFAULT: REAP %s pending %u, want nothing left", ename(n), pend);
 	close(fd);
 	return 0;
 }
@@ -973,6 +976,14 @@ static int c_xfer_einval(void)
 	X(error, 1, EINVAL);
 	X(rx_chan, 1, EINVAL);
 #undef X
+	/* "fails with EINVAL before doing anything": nothing was submitted. */
+	{
+		struct axi_dma_completion c[4];
+		uint32_t pend = 9;
+		int n = reap(fd, c, 4, 0, 0, &pend);
+
+		CHECK(n == 0 && pend == 0, "after the refused requests: REAP %s pending %u, want nothing", ename(n), pend);
+	}
 	close(fd);
 	return 0;
 }
@@ -1261,6 +1272,45 @@ static int c_kbench(void)
 	K(total_ns, 1, EINVAL);
 	K(submit_ns, 1, EINVAL);
 #undef K
+	close(fd);
+	return 0;
+}
+
+/* KBENCH "Claims the channel while it runs (EBUSY for others)"; killed with SIGKILL it
+ * ends, and the channel is free again. */
+static int c_kbench_claims(void)
+{
+	int fd, fd2, st;
+	struct buf s, d, s2, d2;
+	pid_t ch;
+
+	OPEN(fd);
+	OPEN(fd2);
+	ALLOC(fd, mc, 4096, &s);
+	ALLOC(fd, mc, 4096, &d);
+	ALLOC(fd2, mc, 4096, &s2);
+	ALLOC(fd2, mc, 4096, &d2);
+	ch = fork();
+	if (ch == 0) {
+		struct axi_dma_kbench k = { .chan = mc, .src_buf = s.id, .dst_buf = d.id, .depth = 2, .len = 4096,
+					    .iters = 1000000 };
+
+		_exit(io(fd, AXI_DMA_IOC_KBENCH, &k) ? 1 : 0);
+	}
+	usleep(300000);
+	struct axi_dma_xfer x = xf(mc, AXI_DMA_XFER_MEMCPY, s2.id, d2.id, 64);
+	int r1 = io(fd2, AXI_DMA_IOC_XFER, &x);
+	struct axi_dma_claim cl = { .chan = mc };
+	int r2 = io(fd2, AXI_DMA_IOC_CLAIM, &cl);
+	int alive = waitpid(ch, &st, WNOHANG) == 0;
+	kill(ch, SIGKILL);
+	waitpid(ch, &st, 0);
+	CHECK(alive, "KBENCH of 1,000,000 iterations ended within 300 ms");
+	CHECK(r1 == -EBUSY && r2 == -EBUSY, "another file while KBENCH runs: XFER %s, CLAIM %s, want EBUSY", ename(r1),
+	      ename(r2));
+	x = xf(mc, AXI_DMA_XFER_MEMCPY, s2.id, d2.id, 64);
+	OK(io(fd2, AXI_DMA_IOC_XFER, &x));
+	close(fd2);
 	close(fd);
 	return 0;
 }
@@ -2554,6 +2604,7 @@ static const struct check {
 	{ "xfer_ebusy_inflight", c_xfer_ebusy_inflight, MEMCPY },
 	{ "poll", c_poll, MEMCPY },
 	{ "kbench", c_kbench, MEMCPY },
+	{ "kbench_claims", c_kbench_claims, MEMCPY },
 	{ "claim", c_claim, MEMCPY },
 	{ "slave_config_memcpy_only", c_slave_config_memcpy_only, NOSLAVE },
 	{ "slave_config_einval", c_slave_config_einval, SLAVE },
