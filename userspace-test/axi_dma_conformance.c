@@ -2377,7 +2377,16 @@ static int c_ring_tx_rules(void)
 	CHECK(first == 3, "third push: first %u, want 3", first);
 	/* every slot pushed, none reaped: "more slots than are free" */
 	WANT(spush(fd, ch, 1, lens, NULL, NULL), ENOSPC);
-	WANT(spush(fd, ch, 5, lens, NULL, NULL), EINVAL); /* "count 0 or above the ring" */
+	WANT(spush(fd, ch, 2, lens, NULL, NULL), ENOSPC); /* above the ring: more than are free */
+	{
+		uint32_t *many = calloc(info.max_inflight + 1, sizeof(*many));
+
+		for (uint32_t i = 0; many && i <= info.max_inflight; i++)
+			many[i] = 1;
+		CHECK(many, "calloc");
+		WANT(spush(fd, ch, info.max_inflight + 1, many, NULL, NULL), EINVAL); /* "count 0 or above max_inflight" */
+		free(many);
+	}
 	close(fd);
 	return 0;
 }
