@@ -209,6 +209,10 @@ PREFIX="axi-rebound:" run_ctests -d "$axidev" -c tx loop_sizes
 # xilinx_dma itself complained about nothing (channel stop/reset timeouts, errors).
 check axi_xilinx_dma_quiet sh -c "! dmesg | grep -E 'xilinx-vdma [0-9a-f]+\.dma-controller' | grep -i -E 'cannot|error|timeout|fail'"
 
+# The conformance test (userspace-test/axi_dma_conformance.c: every documented statement of
+# the ABI, raw ioctls) on the three client nodes, all bound here.
+run_conformance
+
 echo "# CmaFree before: Unbind $(cma_free) kB"
 # The Rust command-line tool.
 check cli_info sh -c 'axidma info | grep -q memcpy'
