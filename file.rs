@@ -134,7 +134,8 @@ impl OpenFile {
             max_buffers: l.max_buffers,
             max_inflight: l.max_inflight,
             max_buffer_size: l.max_buffer_size,
-            reserved: [0; 4],
+            abi_revision: uapi::ABI_REVISION,
+            ..Default::default()
         }
     }
 

@@ -18,8 +18,10 @@
 
 use core::mem::size_of;
 
-/// ABI version reported by `AXI_DMA_IOC_INFO`.
-pub(crate) const ABI_VERSION: u32 = 2;
+/// ABI version reported by `AXI_DMA_IOC_INFO`: changes only with an incompatible ABI.
+pub(crate) const ABI_VERSION: u32 = 1;
+/// ABI revision reported by `AXI_DMA_IOC_INFO`: counts compatible additions.
+pub(crate) const ABI_REVISION: u32 = 2;
 /// `AXI_DMA_IOC_MAGIC`.
 pub(crate) const MAGIC: u32 = 0xAD;
 /// `AXI_DMA_NAME_LEN`.
@@ -59,7 +61,9 @@ pub(crate) struct Info {
     pub(crate) max_buffers: u32,
     pub(crate) max_inflight: u32,
     pub(crate) max_buffer_size: u64,
-    pub(crate) reserved: [u64; 4],
+    pub(crate) abi_revision: u32,
+    pub(crate) reserved32: u32,
+    pub(crate) reserved: [u64; 3],
 }
 
 /// `struct axi_dma_chan_info`.

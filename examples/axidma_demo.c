@@ -49,8 +49,8 @@ int main(int argc, char **argv)
 	if (r)
 		return die("open /dev/axi-dma0 (is axi_dma_mod loaded and a client node bound?)", r);
 	if (!strcmp(argv[1], "info")) {
-		printf("ABI %u, %u channel(s), buffers up to %llu bytes, %u per file\n", d.info.abi_version,
-		       d.info.num_channels, (unsigned long long)d.info.max_buffer_size, d.info.max_buffers);
+		printf("ABI %u revision %u, %u channel(s), buffers up to %llu bytes, %u per file\n", d.info.abi_version,
+		       d.info.abi_revision, d.info.num_channels, (unsigned long long)d.info.max_buffer_size, d.info.max_buffers);
 		for (uint32_t i = 0; i < d.info.num_channels; i++) {
 			if (axidma_chan_info(&d, i, &ci))
 				continue;

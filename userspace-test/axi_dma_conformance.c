@@ -285,7 +285,7 @@ static int c_enotty(void)
 	return 0;
 }
 
-/* Header: INFO's outputs; abi_version = AXI_DMA_ABI_VERSION. */
+/* Header: INFO's outputs; abi_version = AXI_DMA_ABI_VERSION, abi_revision = AXI_DMA_ABI_REVISION. */
 static int c_info(void)
 {
 	int fd;
@@ -300,7 +300,10 @@ static int c_info(void)
 	CHECK(i.max_buffers >= 1 && i.max_inflight >= 1, "max_buffers %u max_inflight %u", i.max_buffers,
 	      i.max_inflight);
 	CHECK(i.max_buffer_size >= 1, "max_buffer_size 0");
-	for (int k = 0; k < 4; k++)
+	CHECK(i.abi_revision == AXI_DMA_ABI_REVISION, "abi_revision %u, header says %u", i.abi_revision,
+	      AXI_DMA_ABI_REVISION);
+	CHECK(i.reserved32 == 0, "reserved32 = %#x on output", i.reserved32);
+	for (int k = 0; k < 3; k++)
 		CHECK(i.reserved[k] == 0, "reserved[%d] = %#llx on output", k, (unsigned long long)i.reserved[k]);
 	close(fd);
 	return 0;

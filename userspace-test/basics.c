@@ -11,7 +11,8 @@ static int t_info(void)
 	struct axi_dma_chan_info ci;
 
 	if (open_dev(&d)) return -1;
-	CHECK(d.info.abi_version == AXI_DMA_ABI_VERSION, "abi %u", d.info.abi_version);
+	CHECK(d.info.abi_version == AXI_DMA_ABI_VERSION && d.info.abi_revision == AXI_DMA_ABI_REVISION,
+	      "abi %u revision %u", d.info.abi_version, d.info.abi_revision);
 	CHECK(d.info.num_channels >= 1 && d.info.num_channels <= AXI_DMA_MAX_CHANNELS, "channels %u", d.info.num_channels);
 	CHECK(d.info.max_buffer_size >= 4096, "max_buffer_size %llu", (unsigned long long)d.info.max_buffer_size);
 	for (uint32_t i = 0; i < d.info.num_channels; i++) {

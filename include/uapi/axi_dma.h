@@ -14,14 +14,18 @@
 #include <linux/types.h>
 
 /*
- * ABI history (a program built for version N runs on every later version):
- *  1  first release.
- *  2  struct axi_dma_chan_info gains `pair` and `flags` (from its reserved space) and
- *     reports each channel's own directions; AXI_DMA_IOC_SLAVE_CONFIG_GET; padding,
- *     reserved and output-only fields of a request must be zero (EINVAL otherwise).
+ * Versions. AXI_DMA_ABI_VERSION changes only if the ABI ever changes incompatibly (it
+ * never has): a program checks it for equality. AXI_DMA_ABI_REVISION counts compatible
+ * additions: a program built for revision N runs on every driver of revision >= N
+ * (drivers before revision 2 report 0 there, meaning 1).
+ *  revision 1  first release.
+ *  revision 2  struct axi_dma_chan_info gains `pair` and `flags` (from its reserved space)
+ *              and reports each channel's own directions; AXI_DMA_IOC_SLAVE_CONFIG_GET;
+ *              padding, reserved and output-only fields of a request must be zero.
  * docs/uapi.md is the reference: every field, errno, limit and default of every ioctl.
  */
-#define AXI_DMA_ABI_VERSION 2
+#define AXI_DMA_ABI_VERSION 1
+#define AXI_DMA_ABI_REVISION 2
 #define AXI_DMA_IOC_MAGIC 0xAD
 #define AXI_DMA_MAX_CHANNELS 8
 #define AXI_DMA_NAME_LEN 32
@@ -37,7 +41,9 @@ struct axi_dma_info {
 	__u32 max_buffers;     /* out: per open file */
 	__u32 max_inflight;    /* out: per open file */
 	__u64 max_buffer_size; /* out: bytes */
-	__u64 reserved[4];
+	__u32 abi_revision;    /* out: AXI_DMA_ABI_REVISION (0 from drivers before 2: 1) */
+	__u32 reserved32;
+	__u64 reserved[3];
 };
 
 #define AXI_DMA_NO_PAIR 0xffffffffU /* axi_dma_chan_info.pair of a channel without one */

@@ -25,8 +25,10 @@ int axidma_open(struct axidma_dev *d, const char *path)
 		return -errno;
 	memset(&d->info, 0, sizeof(d->info));
 	r = xioctl(d->fd, AXI_DMA_IOC_INFO, &d->info);
-	/* A newer kernel runs programs built for an older ABI; an older one lacks parts of ours. */
-	if (!r && d->info.abi_version < AXI_DMA_ABI_VERSION)
+	/* Another ABI version is incompatible; an older revision lacks parts of ours (drivers
+	 * before revision 2 report 0); a newer revision runs us unchanged. */
+	if (!r && (d->info.abi_version != AXI_DMA_ABI_VERSION ||
+		   (d->info.abi_revision ? d->info.abi_revision : 1) < AXI_DMA_ABI_REVISION))
 		r = -EPROTO;
 	if (r) {
 		close(d->fd);

@@ -6,8 +6,10 @@
 
 #![allow(missing_docs)]
 
-/// `AXI_DMA_ABI_VERSION`.
-pub const ABI_VERSION: u32 = 2;
+/// `AXI_DMA_ABI_VERSION`: changes only with an incompatible ABI.
+pub const ABI_VERSION: u32 = 1;
+/// `AXI_DMA_ABI_REVISION`: the compatible additions this crate uses.
+pub const ABI_REVISION: u32 = 2;
 pub const IOC_MAGIC: u32 = 0xAD;
 pub const MAX_CHANNELS: u32 = 8;
 pub const NAME_LEN: usize = 32;
@@ -43,7 +45,9 @@ pub struct Info {
     pub max_buffers: u32,
     pub max_inflight: u32,
     pub max_buffer_size: u64,
-    pub reserved: [u64; 4],
+    pub abi_revision: u32,
+    pub reserved32: u32,
+    pub reserved: [u64; 3],
 }
 
 #[repr(C)]

@@ -111,9 +111,9 @@ impl Device {
             DevInner { fd: file.into(), info: abi::Info::default(), path, serial: NEXT_SERIAL.fetch_add(1, Ordering::Relaxed) };
         let mut info = abi::Info::default();
         inner.ioctl("query device", abi::IOC_INFO, &mut info)?;
-        // A kernel with a newer ABI runs programs built for this one; an older one lacks
-        // what this crate uses.
-        if info.abi_version < abi::ABI_VERSION {
+        // Another ABI version is incompatible; an older revision lacks what this crate
+        // uses (drivers before revision 2 report 0); a newer one runs it unchanged.
+        if info.abi_version != abi::ABI_VERSION || info.abi_revision.max(1) < abi::ABI_REVISION {
             return Err(Error::errno("ABI version check", libc::EPROTO));
         }
         inner.info = info;

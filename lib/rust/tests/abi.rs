@@ -13,7 +13,7 @@ macro_rules! fields {
 
 fn rust_side() -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
-    fields!(m, "axi_dma_info", Info, [abi_version, num_channels, max_buffers, max_inflight, max_buffer_size, reserved]);
+    fields!(m, "axi_dma_info", Info, [abi_version, num_channels, max_buffers, max_inflight, max_buffer_size, abi_revision, reserved32, reserved]);
     fields!(m, "axi_dma_chan_info", ChanInfo, [index, directions, addr_align, max_seg_size, residue_granularity, coherent, name, provider, pair, flags, reserved]);
     fields!(m, "axi_dma_alloc", Alloc, [size, chan, flags, id, pad, mmap_offset, mmap_size]);
     fields!(m, "axi_dma_free", Free, [id, pad]);
@@ -48,7 +48,7 @@ fn rust_side() -> BTreeMap<String, u64> {
         ("AXI_DMA_ALLOC_CACHED", ALLOC_CACHED), ("AXI_DMA_ALLOC_TO_DEVICE", ALLOC_TO_DEVICE),
         ("AXI_DMA_ALLOC_FROM_DEVICE", ALLOC_FROM_DEVICE), ("AXI_DMA_SYNC_FOR_CPU", SYNC_FOR_CPU),
         ("AXI_DMA_SYNC_FOR_DEVICE", SYNC_FOR_DEVICE),
-        ("AXI_DMA_ABI_VERSION", ABI_VERSION), ("AXI_DMA_DIR_MEM_TO_MEM", DIR_MEM_TO_MEM),
+        ("AXI_DMA_ABI_VERSION", ABI_VERSION), ("AXI_DMA_ABI_REVISION", ABI_REVISION), ("AXI_DMA_DIR_MEM_TO_MEM", DIR_MEM_TO_MEM),
         ("AXI_DMA_DIR_MEM_TO_DEV", DIR_MEM_TO_DEV), ("AXI_DMA_DIR_DEV_TO_MEM", DIR_DEV_TO_MEM),
         ("AXI_DMA_XFER_MEMCPY", XFER_MEMCPY), ("AXI_DMA_XFER_TO_DEV", XFER_TO_DEV),
         ("AXI_DMA_XFER_FROM_DEV", XFER_FROM_DEV), ("AXI_DMA_XFER_LOOPBACK", XFER_LOOPBACK), ("AXI_DMA_XFER_NONBLOCK", XFER_NONBLOCK),

@@ -27,7 +27,7 @@ macro_rules! layout {
 
 fn layouts() -> Vec<Layout> {
     vec![
-        layout!("axi_dma_info", Info { abi_version, num_channels, max_buffers, max_inflight, max_buffer_size, reserved }),
+        layout!("axi_dma_info", Info { abi_version, num_channels, max_buffers, max_inflight, max_buffer_size, abi_revision, reserved32, reserved }),
         layout!("axi_dma_chan_info", ChanInfo { index, directions, addr_align, max_seg_size, residue_granularity, coherent, name, provider, pair, flags, reserved }),
         layout!("axi_dma_alloc", Alloc { size, chan, flags, id, pad, mmap_offset, mmap_size }),
         layout!("axi_dma_free", Free { id, pad }),
@@ -86,6 +86,7 @@ fn c_checks() -> String {
         writeln!(c, "_Static_assert(AXI_DMA_IOC_{name} == {nr:#x}u, \"AXI_DMA_IOC_{name}\");").unwrap();
     }
     writeln!(c, "_Static_assert(AXI_DMA_ABI_VERSION == {ABI_VERSION}, \"ABI version\");").unwrap();
+    writeln!(c, "_Static_assert(AXI_DMA_ABI_REVISION == {ABI_REVISION}, \"ABI revision\");").unwrap();
     writeln!(c, "_Static_assert(AXI_DMA_IOC_MAGIC == {MAGIC:#x}, \"magic\");").unwrap();
     writeln!(c, "_Static_assert(AXI_DMA_NAME_LEN == {NAME_LEN}, \"name length\");").unwrap();
     for (n, v) in [

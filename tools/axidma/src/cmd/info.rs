@@ -6,9 +6,10 @@ use axidma::Device;
 pub fn cmd_info(dev: &Device) -> Res<()> {
     let i = dev.info();
     println!(
-        "{}: ABI {}, {} channel(s); buffers up to {} bytes, {} per open file, {} transfers in flight",
+        "{}: ABI {} revision {}, {} channel(s); buffers up to {} bytes, {} per open file, {} transfers in flight",
         dev.path().display(),
         i.abi_version,
+        i.abi_revision,
         i.num_channels,
         i.max_buffer_size,
         i.max_buffers,
