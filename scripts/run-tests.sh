@@ -36,7 +36,9 @@ for kv in ${KVERS:-$fetched}; do
 done
 kvers=${kvers# }
 newest=${kvers##* }
-log "kernel series: ${kvers:-none}; boards: $boards"
+untested=
+for kv in $KSERIES_SUPPORTED; do case " $kvers " in *" $kv "*) ;; *) untested="$untested $kv";; esac; done
+log "kernel series: ${kvers:-none}; boards: $boards${untested:+; NOT tested:$untested}"
 
 # ---------------------------------------------------------------- host-side checks
 log "host-side checks"
@@ -168,5 +170,6 @@ np=$(grep -c '^PASS' "$results"); nf=$(grep -c '^FAIL' "$results")
 echo
 echo "== summary (details: $results; serial logs: $logdir/*.log; $(( $(date +%s) - t_start )) s)"
 grep '^FAIL' "$results" || true
+[ -z "$untested" ] || echo "NOTE: Linux$untested not tested (${KVERS:+not asked for, or }not fetched: see scripts/setup-host.sh)"
 echo "$np passed, $nf failed"
 [ "$nf" = 0 ]
