@@ -189,7 +189,8 @@ AXIDMA_DEV=$axidev axidma-demo info | tee /tmp/axi.info
 check axi_dma_channels sh -c "grep -q ' tx .*dma[0-9]*chan0' /tmp/axi.info && grep -q ' rx .*dma[0-9]*chan1' /tmp/axi.info"
 check axi_directions expect_dirs "$axidev" tx "send(mm2s) pair 1" rx "recv(s2mm) pair 0"
 PREFIX="axi:" run_ctests -d "$axidev" -c tx info directions loop_sizes loop_pipelined rx_timeout \
-  axi_packets axi_tx_stall axi_inflight axi_back_to_back stream_loop stream_cached stream_errors
+  axi_packets axi_tx_stall axi_inflight axi_back_to_back stream_loop stream_cached stream_errors \
+  stream_axi_long
 check axi_cli_loop sh -c "axidma -d $axidev loop 64k | grep -q verified"
 check axi_cli_stream stream_loop_cli "$axidev"
 ast=/sys/kernel/debug/$(basename "$axidev")/stats

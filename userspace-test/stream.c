@@ -2,7 +2,8 @@
 /*
  * Ring streaming (STREAM_START/PUSH/REAP/STOP): through the loopback (-d on a loopback
  * node), with cached buffers, errors, overruns and slot errors; on the PL330's slave
- * channels; refused on memcpy-only channels.
+ * channels; a packet longer than a slot on the real AXI DMA (xilinx_dma); refused on
+ * memcpy-only channels.
  */
 #include "fixture.h"
 
@@ -423,12 +424,117 @@ static int t_stream_slave(void)
 	return 0;
 }
 
+
+/* Reap on the AXI DMA ring of t_stream_axi_long: exactly `want` completions (0: none) with
+ * the given byte counts, error 0; `queued` slots left with the driver. */
+static int axi_reap(struct loop *l, struct axi_dma_stream_done *c, uint64_t *seq, int want,
+		    const uint32_t *bytes, uint32_t queued, const char *what)
+{
+	uint32_t q = 99;
+	int n = sreap(&l->d, l->rx, c, 4, want ? (uint32_t)want : 1, want ? 2000 : 300, seq, 4, &q, NULL);
+
+	if (n < 0) return -1;
+	CHECK(n == want && q == queued, "%s: %d completions (want %d), %u queued (want %u)", what, n, want, q,
+	      queued);
+	for (int i = 0; i < n; i++)
+		CHECK(c[i].error == 0 && c[i].bytes == bytes[i] && !c[i].flags,
+		      "%s: slot %u error %d bytes %llu flags %#x, want error 0 bytes %u", what, c[i].slot, c[i].error,
+		      (unsigned long long)c[i].bytes, c[i].flags, bytes[i]);
+	return 0;
+}
+
+/* A packet longer than an rx slot on the real AXI DMA (xilinx_dma; its S2MM descriptors
+ * report bytes, never EOF): no EIO. The packet goes on into the next slot only if that
+ * slot is already with the hardware, and then every slot completes with the bytes it holds
+ * (error 0). xilinx_dma gives the hardware only the descriptors issued while the channel
+ * was idle: the slots queued after them wait in the driver until that whole batch has
+ * completed. A slot filled without EOF raises no interrupt, so when the packet is longer
+ * than the slots the hardware holds nothing completes, the ring and the stream stall (a
+ * send times out) and only a stop (or cancel) recovers; this model drops the rest of the
+ * packet (the hardware would hold it back in the stream). */
+static int t_stream_axi_long(void)
+{
+	enum { SLOTS = 4, SLOT = 1024, PKT = 1500, GUARD_ = 0xA5 };
+	struct loop l;
+	struct axidma_buf s, t;
+	struct axi_dma_stream_done c[SLOTS];
+	struct axi_dma_stream_stop st;
+	uint64_t seq = 0;
+	uint32_t b[2];
+
+	if (loop_open(&l)) return -1;
+	EXPECT_OK(axidma_buf_alloc(&l.d, l.tx, 16384, &s));
+	EXPECT_OK(axidma_buf_alloc(&l.d, l.rx, SLOTS * SLOT, &t));
+	fill(s.ptr, 16384, 41);
+
+	/* 1. A fresh ring: xilinx_dma gave the hardware slot 0 only (slots 1-3 were issued
+	 * while it was busy). The packet's head fills slot 0, its tail goes nowhere, nothing
+	 * completes, and the stream is stalled: the next send times out. */
+	memset(t.ptr, GUARD_, SLOTS * SLOT);
+	CHECK(axidma_stream_start(&l.d, l.rx, AXI_DMA_DIR_DEV_TO_MEM, &t, 0, SLOTS, SLOT) == SLOTS, "start");
+	EXPECT_OK(axidma_send(&l.d, l.tx, &s, 0, PKT, 2000));
+	if (axi_reap(&l, c, &seq, 0, NULL, SLOTS, "fresh ring, long packet")) return -1;
+	EXPECT_ERR(axidma_send(&l.d, l.tx, &s, 8192, 100, 300), ETIMEDOUT);
+	CHECK(first_diff(s.ptr, t.ptr, SLOT) < 0, "fresh ring: slot 0 does not hold the packet's head");
+	for (uint32_t i = SLOT; i < SLOTS * SLOT; i++)
+		CHECK(t.ptr[i] == GUARD_, "fresh ring: byte %u past slot 0 written (the tail went on)", i);
+	EXPECT_OK(axidma_stream_stop(&l.d, l.rx, &st));
+	CHECK(st.aborted == SLOTS && st.completed == 0, "fresh ring stop: aborted %u completed %llu", st.aborted,
+	      (unsigned long long)st.completed);
+
+	/* 2. After a short packet completed slot 0, xilinx_dma handed slots 1-3 to the hardware
+	 * as one batch: a long packet fills slot 1 and ends in slot 2; both complete, error 0,
+	 * slot 1 full and slot 2 with the tail; nothing is written past the tail. */
+	memset(t.ptr, GUARD_, SLOTS * SLOT);
+	seq = 0;
+	CHECK(axidma_stream_start(&l.d, l.rx, AXI_DMA_DIR_DEV_TO_MEM, &t, 0, SLOTS, SLOT) == SLOTS, "restart");
+	EXPECT_OK(axidma_send(&l.d, l.tx, &s, 12000, 100, 2000));
+	b[0] = 100;
+	if (axi_reap(&l, c, &seq, 1, b, SLOTS - 1, "short packet")) return -1;
+	CHECK(first_diff(s.ptr + 12000, t.ptr, 100) < 0, "short packet data");
+	EXPECT_OK(axidma_send(&l.d, l.tx, &s, 0, PKT, 2000));
+	b[0] = SLOT; b[1] = PKT - SLOT;
+	if (axi_reap(&l, c, &seq, 2, b, SLOTS - 3, "long packet over two held slots")) return -1;
+	CHECK(c[0].slot == 1 && c[1].slot == 2, "long packet in slots %u and %u", c[0].slot, c[1].slot);
+	CHECK(first_diff(s.ptr, t.ptr + SLOT, PKT) < 0, "long packet: slots 1-2 do not hold it");
+	for (uint32_t i = SLOT + PKT; i < SLOTS * SLOT; i++)
+		CHECK(t.ptr[i] == GUARD_, "long packet: byte %u past its tail written", i);
+
+	/* 3. Slots 0-2 pushed back wait in xilinx_dma until slot 3 (alone with the hardware)
+	 * completes: a long packet fills slot 3 without EOF and the ring stalls as in 1. */
+	memset(t.ptr, GUARD_, 3 * SLOT);
+	CHECK(axidma_stream_push(&l.d, l.rx, 3, NULL, NULL) == 3, "push back");
+	EXPECT_OK(axidma_send(&l.d, l.tx, &s, 4096, PKT, 2000));
+	if (axi_reap(&l, c, &seq, 0, NULL, SLOTS, "long packet into the last held slot")) return -1;
+	CHECK(first_diff(s.ptr + 4096, t.ptr + 3 * SLOT, SLOT) < 0, "slot 3 does not hold the packet's head");
+	for (uint32_t i = 0; i < 3 * SLOT; i++)
+		CHECK(t.ptr[i] == GUARD_, "byte %u of a slot waiting in the driver written (the tail went on)", i);
+	EXPECT_OK(axidma_stream_stop(&l.d, l.rx, &st));
+	CHECK(st.aborted == SLOTS && st.completed == 3, "stalled ring stop: aborted %u completed %llu", st.aborted,
+	      (unsigned long long)st.completed);
+
+	/* 4. After the stop the channel works, and the dropped tail does not come back. */
+	memset(t.ptr, GUARD_, SLOTS * SLOT);
+	seq = 0;
+	CHECK(axidma_stream_start(&l.d, l.rx, AXI_DMA_DIR_DEV_TO_MEM, &t, 0, SLOTS, SLOT) == SLOTS, "start again");
+	EXPECT_OK(axidma_send(&l.d, l.tx, &s, 10000, 700, 2000));
+	b[0] = 700;
+	if (axi_reap(&l, c, &seq, 1, b, SLOTS - 1, "after the stop")) return -1;
+	CHECK(first_diff(s.ptr + 10000, t.ptr, 700) < 0 && t.ptr[700] == GUARD_, "after the stop: data");
+	EXPECT_OK(axidma_stream_stop(&l.d, l.rx, NULL));
+	axidma_buf_free(&l.d, &s);
+	axidma_buf_free(&l.d, &t);
+	axidma_close(&l.d);
+	return 0;
+}
+
 const struct test stream_tests[] = {
 	{ "stream_loop", t_stream_loop, 0 },
 	{ "stream_overrun", t_stream_overrun, 0 },
 	{ "stream_errors", t_stream_errors, 0 },
 	{ "stream_cached", t_stream_cached, 0 },
 	{ "stream_slot_error", t_stream_slot_error, 0 },
+	{ "stream_axi_long", t_stream_axi_long, 0 },
 	{ "stream_slave", t_stream_slave, 0 },
 	{ "stream_refused", t_stream_refused, 0 },
 	{ 0 }
