@@ -16,17 +16,13 @@ use kernel::{
     },
 };
 
-use super::{
-    transfers::at,
-    OpenFile, //
-};
+use super::OpenFile;
 use crate::{
     chan::{
         Claim,
         ClaimGuard,
         Terminator, //
     },
-    dmaengine::TransferDirection,
     uapi::{
         self,
         XferKind, //
@@ -99,14 +95,7 @@ impl OpenFile {
                         )?;
                         let ts = Instant::<Monotonic>::now();
                         // The file owns the channel; the transfer reports to `events`.
-                        slot.start(
-                            &self.events,
-                            &x,
-                            TransferDirection::MemToMem,
-                            at(&r.src),
-                            at(&r.dst),
-                            r.len,
-                        )?;
+                        slot.start(&self.events, &x, r.job(), true)?;
                         submit_ns += ts.elapsed().as_nanos();
                         inflight.push(x, GFP_KERNEL)?;
                         submitted += 1;

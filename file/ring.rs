@@ -42,6 +42,7 @@ use crate::{
         ChanSlot,
         Claim,
         ClaimGuard,
+        Job,
         Terminator, //
     },
     dmaengine::TransferDirection,
@@ -90,6 +91,11 @@ impl OpenFile {
                 }
             }
         }
+        // One issue for the whole batch (see `ChanSlot::issue`); a failure above still
+        // issues the slots queued before it.
+        if done > 0 {
+            slot.issue();
+        }
         Ok(done)
     }
 
@@ -117,7 +123,17 @@ impl OpenFile {
             _ => (at, None),
         };
         let ulen = usize::try_from(len).map_err(|_| EOVERFLOW)?;
-        slot.start(&self.events, &xfer, ring.dir, src, dst, ulen)?;
+        slot.start(
+            &self.events,
+            &xfer,
+            Job {
+                dir: ring.dir,
+                src,
+                dst,
+                len: ulen,
+            },
+            false,
+        )?;
         if gap {
             ring.overruns += 1;
             slot.stats.overruns.add(1, Relaxed);

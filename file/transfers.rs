@@ -19,6 +19,7 @@ use crate::{
     buffer::Buffer,
     chan::{
         ChanSlot,
+        Job,
         Terminator, //
     },
     dmaengine::TransferDirection,
@@ -157,8 +158,20 @@ pub(super) struct Request<'a> {
     pub(super) len: usize,
 }
 
+impl Request<'_> {
+    /// What the channel is to move.
+    pub(super) fn job(&self) -> Job<'_> {
+        Job {
+            dir: self.dir,
+            src: at(&self.src),
+            dst: at(&self.dst),
+            len: self.len,
+        }
+    }
+}
+
 /// A (buffer, offset) pair borrowed from a [`Request`].
-pub(super) fn at(b: &Option<(Arc<Buffer>, u64)>) -> Option<(&Arc<Buffer>, u64)> {
+fn at(b: &Option<(Arc<Buffer>, u64)>) -> Option<(&Arc<Buffer>, u64)> {
     b.as_ref().map(|(b, o)| (b, *o))
 }
 
@@ -255,10 +268,7 @@ impl OpenFile {
             )?;
             xfer
         };
-        if let Err(e) = r
-            .slot
-            .start(&self.events, &xfer, r.dir, at(&r.src), at(&r.dst), r.len)
-        {
+        if let Err(e) = r.slot.start(&self.events, &xfer, r.job(), true) {
             self.xfers.forget(xfer.id);
             return Err(e);
         }

@@ -32,3 +32,18 @@ run_ctests() { # args for axi_dma_test
   done
   [ $rc -le 1 ] || result "${PREFIX:-}${CTEST:-axi_dma_test}_exit" FAIL "exit status $rc: $(tail -2 /tmp/ctests.out | tr '\n' ' ')"
 }
+# The conformance test (userspace-test/axi_dma_conformance.c) on each client node of the
+# QEMU boards, found through its misc device: conf:<node>: results (conf32:<node>: for the
+# 32-bit build where there is one). A node that is not bound is one failed result.
+run_conformance() {
+  for node in dma-user dma-user-loop dma-user-axi; do
+    short=${node#dma-user}; short=${short#-}; short=${short:-user}
+    cdev=/dev/$(ls /sys/bus/platform/devices/$node/misc/ 2>/dev/null | head -1)
+    if [ ! -c "$cdev" ]; then result "conf:$short:node_bound" FAIL "no misc device for $node"; continue; fi
+    result "conf:$short:node_bound" PASS
+    PREFIX="conf:$short:" CTEST=axi_dma_conformance run_ctests -d "$cdev"
+    if [ -x /bin/axi_dma_conformance32 ]; then
+      PREFIX="conf32:$short:" CTEST=axi_dma_conformance32 run_ctests -d "$cdev"
+    fi
+  done
+}

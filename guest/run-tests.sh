@@ -90,6 +90,10 @@ cat $st
 check stats_counted sh -c "head -1 $st | grep -qx 'channel transfers bytes errors timeouts cancelled latency_us overruns busy_us' &&
   awk 'NR==2 && \$2 > 100 && \$3 > 1000000 && \$7 > 0 && \$9 > 0 && \$9 <= \$7 {ok=1} END {exit !ok}' $st"
 check stats_reset sh -c "echo reset > $st && [ \$(awk 'NR > 1 && (\$2 != 0 || \$3 != 0) {n++} END {print n+0}' $st) = 0 ]"
+# busy_us keeps counting after a reset (it once froze on the GDMA after a burst of
+# non-blocking transfers): blocking copies on channel 0 must show up in it again.
+check stats_busy_after_reset sh -c "axidma copy 1M --verify >/dev/null && axidma copy 1M --verify >/dev/null &&
+  awk 'NR == 2 && \$2 >= 2 && \$9 > 0 {ok=1} END {exit !ok}' $st"
 
 # Slave (memory-to-device / device-to-memory) transfers on the PL330 (Zynq-7000 only: the
 # ZynqMP GDMA does memcpy only, so its channels must refuse).
@@ -204,6 +208,10 @@ axidev=/dev/$(ls /sys/bus/platform/devices/dma-user-axi/misc/ 2>/dev/null | head
 PREFIX="axi-rebound:" run_ctests -d "$axidev" -c tx loop_sizes
 # xilinx_dma itself complained about nothing (channel stop/reset timeouts, errors).
 check axi_xilinx_dma_quiet sh -c "! dmesg | grep -E 'xilinx-vdma [0-9a-f]+\.dma-controller' | grep -i -E 'cannot|error|timeout|fail'"
+
+# The conformance test (userspace-test/axi_dma_conformance.c: every documented statement of
+# the ABI, raw ioctls) on the three client nodes, all bound here.
+run_conformance
 
 echo "# CmaFree before: Unbind $(cma_free) kB"
 # The Rust command-line tool.

@@ -16,9 +16,12 @@ done
 "$cc" "${cflags[@]}" -o "$out/axidma-demo" "$REPO/examples/axidma_demo.c" "$REPO/lib/c/axidma.c"
 "$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_lifetime" "$REPO/userspace-test/axi_dma_lifetime.c" "$REPO/lib/c/axidma.c"
 "$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_abuse" "$REPO/userspace-test/axi_dma_abuse.c" "$REPO/lib/c/axidma.c"
+# The conformance test: raw ioctls against the documented ABI, no library.
+"$cc" "${cflags[@]}" -o "$out/axi_dma_conformance" "$REPO/userspace-test/axi_dma_conformance.c"
 if [ "$b" = zcu102 ]; then
   # 32-bit user space on the 64-bit kernel (compat ioctls): the same test, built for armhf.
   arm-linux-gnueabihf-gcc "${cflags[@]}" -o "$out/axi_dma_test32" "${ctest[@]}" "$REPO/lib/c/axidma.c"
+  arm-linux-gnueabihf-gcc "${cflags[@]}" -o "$out/axi_dma_conformance32" "$REPO/userspace-test/axi_dma_conformance.c"
 fi
 # The Rust command-line tool, static, with the std built for the target (Debian's rustc +
 # rust-web-src; rustup's toolchain here has no rust-src for other targets).

@@ -4,6 +4,7 @@
 # finish within $GUEST_TIMEOUT seconds is killed and counted as a failure.
 # Usage: scripts/run-board.sh BOARD MODE [SERIES]   -> prints the guest's output; exit 0 if
 # it ended. SERIES (or $KVER) picks the kernel series, 7.2 or 7.3; default: the newest fetched.
+# MODE conformance: only the conformance test (guest/conformance.sh), on the test setup.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 b=${1:?board}; mode=${2:-test}
@@ -27,7 +28,7 @@ dtb="$(dtb_dir)/$b-qemu.dtb"
 # scripts/build-qemu.sh) and the DTs that describe it; demo, bench and soak keep Debian's
 # QEMU and the plain DTs.
 qemu_arm=qemu-system-arm; qemu_aarch64=qemu-system-aarch64
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = conformance ]; then
   # AXI_DMA_QEMU_ARM / AXI_DMA_QEMU_AARCH64: other binaries for experiments (e.g. without
   # a patch).
   case $b in
@@ -39,7 +40,7 @@ fi
 
 # Both CPUs of the Zynq-7000 come up only with the project's QEMU patch 0004 (its SLCR
 # releases CPU1): test runs have it; demo, bench and soak on Debian's QEMU run on one CPU.
-zynq_smp=; [ "$mode" = test ] && zynq_smp="-smp 2"
+zynq_smp=; { [ "$mode" = test ] || [ "$mode" = conformance ]; } && zynq_smp="-smp 2"
 # panic=3: a guest that panics reboots, and -no-reboot makes QEMU exit (a failure at
 # once, instead of a spinning guest until GUEST_TIMEOUT).
 case $b in

@@ -217,6 +217,15 @@ static int t_request_zero_rule(void)
 		CHECK(ioctl(d.fd, AXI_DMA_IOC_REAP, &r) < 0 && errno == EINVAL, "REAP pad set: %s", strerror(errno));
 	}
 	{
+		/* A length no buffer can have: EINVAL on 32- and 64-bit kernels alike. */
+		struct axi_dma_xfer x = { .chan = chan, .kind = AXI_DMA_XFER_MEMCPY, .src_buf = b.id, .dst_buf = b.id,
+					  .len = 1ULL << 40 };
+		CHECK(ioctl(d.fd, AXI_DMA_IOC_XFER, &x) < 0 && errno == EINVAL, "XFER of 1 TiB: %s", strerror(errno));
+		x.len = d.info.max_buffer_size + 1;
+		CHECK(ioctl(d.fd, AXI_DMA_IOC_XFER, &x) < 0 && errno == EINVAL, "XFER past max_buffer_size: %s",
+		      strerror(errno));
+	}
+	{
 		struct axi_dma_free f = { .id = b.id, .pad = 7 };
 		CHECK(ioctl(d.fd, AXI_DMA_IOC_FREE, &f) < 0 && errno == EINVAL, "FREE pad set: %s", strerror(errno));
 	}

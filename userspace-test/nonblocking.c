@@ -69,18 +69,41 @@ static int t_inflight_limit(void)
 	struct axidma_dev d;
 	struct axidma_buf s, t;
 	uint32_t n = 0, lim;
-	int64_t r = 0;
+	int64_t r = 0, r0;
 	struct axi_dma_completion c[256];
 
 	if (open_dev(&d)) return -1;
 	lim = d.info.max_inflight;
 	EXPECT_OK(axidma_buf_alloc(&d, chan, 1 << 20, &s));
 	EXPECT_OK(axidma_buf_alloc(&d, chan, 1 << 20, &t));
-	/* Completed-but-unreaped transfers do not count, so submit until refused or 4x. */
-	while (n < 4 * lim && (r = axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 1 << 20, n)) > 0)
+	/* Ids count up from the next one: learn it. */
+	r0 = axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 64, 0);
+	CHECK(r0 > 0, "first submit: %lld", (long long)r0);
+	{
+		struct axi_dma_wait w;
+		EXPECT_OK(axidma_wait(&d, (uint64_t)r0, 5000, &w));
+	}
+	r0++;
+	/* Finished but uncollected transfers count against the limit (they hold kernel
+	 * memory): exactly max_inflight are accepted without a REAP, then EBUSY, also once
+	 * all of them finished; collecting one makes room for one. */
+	while (n <= lim && (r = axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 1 << 20, n)) > 0)
 		n++;
-	CHECK(r > 0 || r == -EBUSY, "submit: %lld", (long long)r);
-	printf("# %u submitted before %s\n", n, r > 0 ? "the 4x cap" : "EBUSY");
+	CHECK(n == lim && r == -EBUSY, "%u accepted, then %lld (want %u, then -EBUSY)", n, (long long)r, lim);
+	for (int spins = 0; ; spins++) {
+		struct axi_dma_status st;
+
+		EXPECT_OK(axidma_status(&d, (uint64_t)r0 + lim - 1, &st));
+		if (st.state == AXI_DMA_STATE_DONE)
+			break;
+		CHECK(spins < 10000, "the last transfer never finished");
+		usleep(1000);
+	}
+	r = axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 1 << 20, 0);
+	CHECK(r == -EBUSY, "all finished, none collected: %lld (want -EBUSY)", (long long)r);
+	CHECK(axidma_reap(&d, c, 1, 0, 0, NULL) == 1, "reap one");
+	r = axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 1 << 20, 0);
+	CHECK(r > 0, "after collecting one: %lld", (long long)r);
 	for (int spins = 0; spins < 100000; spins++) {
 		uint32_t pending = 0;
 		int k = axidma_reap(&d, c, 256, 0, 0, &pending);

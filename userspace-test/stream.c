@@ -447,8 +447,8 @@ static int axi_reap(struct loop *l, struct axi_dma_stream_done *c, uint64_t *seq
  * report bytes, never EOF): no EIO. The packet goes on into the next slot only if that
  * slot is already with the hardware, and then every slot completes with the bytes it holds
  * (error 0). xilinx_dma gives the hardware only the descriptors issued while the channel
- * was idle: the slots queued after them wait in the driver until that whole batch has
- * completed. A slot filled without EOF raises no interrupt, so when the packet is longer
+ * was idle (the driver issues each START's and PUSH's slots at once): slots pushed while
+ * the channel runs wait in xilinx_dma until that whole batch has completed. A slot filled without EOF raises no interrupt, so when the packet is longer
  * than the slots the hardware holds nothing completes, the ring and the stream stall (a
  * send times out) and only a stop (or cancel) recovers; this model drops the rest of the
  * packet (the hardware would hold it back in the stream). */
@@ -467,19 +467,23 @@ static int t_stream_axi_long(void)
 	EXPECT_OK(axidma_buf_alloc(&l.d, l.rx, SLOTS * SLOT, &t));
 	fill(s.ptr, 16384, 41);
 
-	/* 1. A fresh ring: xilinx_dma gave the hardware slot 0 only (slots 1-3 were issued
-	 * while it was busy). The packet's head fills slot 0, its tail goes nowhere, nothing
-	 * completes, and the stream is stalled: the next send times out. */
+	/* 1. A fresh ring: the driver issued all its slots at once, so xilinx_dma gave the
+	 * hardware all four as one chain: the packet fills slot 0 and ends in slot 1; both
+	 * complete, error 0, with the bytes each holds, and the stream goes on. */
 	memset(t.ptr, GUARD_, SLOTS * SLOT);
 	CHECK(axidma_stream_start(&l.d, l.rx, AXI_DMA_DIR_DEV_TO_MEM, &t, 0, SLOTS, SLOT) == SLOTS, "start");
 	EXPECT_OK(axidma_send(&l.d, l.tx, &s, 0, PKT, 2000));
-	if (axi_reap(&l, c, &seq, 0, NULL, SLOTS, "fresh ring, long packet")) return -1;
-	EXPECT_ERR(axidma_send(&l.d, l.tx, &s, 8192, 100, 300), ETIMEDOUT);
-	CHECK(first_diff(s.ptr, t.ptr, SLOT) < 0, "fresh ring: slot 0 does not hold the packet's head");
-	for (uint32_t i = SLOT; i < SLOTS * SLOT; i++)
-		CHECK(t.ptr[i] == GUARD_, "fresh ring: byte %u past slot 0 written (the tail went on)", i);
+	b[0] = SLOT; b[1] = PKT - SLOT;
+	if (axi_reap(&l, c, &seq, 2, b, SLOTS - 2, "fresh ring, long packet")) return -1;
+	CHECK(c[0].slot == 0 && c[1].slot == 1, "fresh ring: long packet in slots %u and %u", c[0].slot, c[1].slot);
+	CHECK(first_diff(s.ptr, t.ptr, PKT) < 0, "fresh ring: slots 0-1 do not hold the packet");
+	for (uint32_t i = PKT; i < SLOTS * SLOT; i++)
+		CHECK(t.ptr[i] == GUARD_, "fresh ring: byte %u past the packet written", i);
+	EXPECT_OK(axidma_send(&l.d, l.tx, &s, 8192, 100, 2000));
+	b[0] = 100;
+	if (axi_reap(&l, c, &seq, 1, b, SLOTS - 3, "fresh ring, then a short packet")) return -1;
 	EXPECT_OK(axidma_stream_stop(&l.d, l.rx, &st));
-	CHECK(st.aborted == SLOTS && st.completed == 0, "fresh ring stop: aborted %u completed %llu", st.aborted,
+	CHECK(st.aborted == 1 && st.completed == 3, "fresh ring stop: aborted %u completed %llu", st.aborted,
 	      (unsigned long long)st.completed);
 
 	/* 2. After a short packet completed slot 0, xilinx_dma handed slots 1-3 to the hardware

@@ -240,8 +240,8 @@ struct axi_dma_stream_done {
 	__u64 seq;        /* the buffer's running number in the stream, from 0 */
 	__u64 bytes;      /* bytes transferred (rx: of the packet received) */
 	__u32 slot;       /* slot index */
-	__s32 error;      /* 0, -EIO (provider error, e.g. rx packet longer than the slot),
-			   * -ECANCELED */
+	__s32 error;      /* 0, -EIO (provider error), -ECANCELED; an rx packet longer
+			   * than its slot is provider-dependent (docs/uapi.md) */
 	__u32 flags;      /* AXI_DMA_STREAM_GAP */
 	__u32 pad;
 };
