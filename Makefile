@@ -2,38 +2,55 @@
 #
 # Out-of-tree build of the axi_dma module, plus the project's entry points.
 #
-#   make KDIR=<Rust-enabled kernel build tree> [ARCH=arm64|arm]   build against your kernel
+#   make KERNEL_SRC=<Rust-enabled kernel tree> [O=<its output dir>] [ARCH=arm64|arm]
+#                             build against your kernel (KDIR= is the same as KERNEL_SRC=)
+#   make KERNEL_SRC=... [O=...] modules_install [INSTALL_MOD_PATH=<root>]
+#                             install into <root>/lib/modules/<release>/updates/
 #   make                      build against the project's cached kernel for BOARD
 #   make run                  boot the emulated ZynqMP board and move data by DMA (demo)
-#   make test                 run every check on both emulated boards
+#   make test                 run every check on both emulated boards, every kernel series
 #   make clippy / make fmt-check / make setup / make clean
 #
 # BOARD selects the emulated board: zcu102 (ZynqMP, arm64, default) or zc702 (Zynq-7000, arm).
+# KVER selects the kernel series of the project's kernels (7.2 or 7.3; default: the newest),
+# KVERS the series `make test` runs (default: all that were fetched).
+#
+# The first form is the contract board builders use: Yocto's `module` class runs
+# `make KERNEL_SRC=<kernel source> O=<kernel build dir>`, then `make modules_install` with
+# INSTALL_MOD_PATH (or MODLIB); Buildroot's kernel-module infrastructure is the same.
 
 BOARD ?= zcu102
 LLVM ?= 1
 export LLVM
+KERNEL_SRC ?= $(KDIR)
 
-ifneq ($(KDIR),)
-# A kernel tree supplied by the user: build here, exactly as Kbuild expects.
+ifneq ($(KERNEL_SRC),)
+# A kernel tree supplied by the user: build here, exactly as Kbuild expects. O= and
+# INSTALL_MOD_PATH given on this command line reach the kernel's make as well; O= is passed
+# on explicitly too, for when it comes from the environment.
+kmake = $(MAKE) -C $(KERNEL_SRC) $(if $(O),O=$(O)) M=$(CURDIR)
+
 modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(kmake) modules
 
 clippy:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) CLIPPY=1 modules
+	$(kmake) CLIPPY=1 modules
 
 modules_install:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(kmake) modules_install
 else
 modules:
 	scripts/build-module.sh $(BOARD)
 
 clippy:
 	CLIPPY=1 scripts/build-module.sh $(BOARD)
+
+modules_install:
+	@echo "modules_install needs KERNEL_SRC=<kernel tree> (the kernel the module is installed for)" >&2; false
 endif
 
 setup:
-	scripts/setup-host.sh
+	scripts/setup-host.sh --refresh
 
 run:
 	scripts/run-demo.sh

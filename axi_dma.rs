@@ -10,6 +10,7 @@
 //! (`include/uapi/axi_dma.h`).
 //!
 //! Files, each importing only the ones listed before it:
+//! - `compat.rs`: what differs between the supported kernel series (7.2 and 7.3);
 //! - `ffi.rs`: the C shim's declarations (the only `extern "C"` block);
 //! - `errno.rs`, `wait.rs`, `stats.rs`: error codes, a wait queue for atomic wakers,
 //!   statistics;
@@ -28,6 +29,7 @@
 
 mod buffer;
 mod chan;
+mod compat;
 mod device;
 mod dma_mem;
 mod dmaengine;

@@ -15,6 +15,7 @@
 #include <linux/dmaengine.h>
 #include <linux/iommu.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/wait.h>
@@ -117,3 +118,5 @@ void axi_dma_shim_sync_for_cpu(struct device *dev, u64 addr, size_t size, u32 di
 void axi_dma_shim_sync_for_device(struct device *dev, u64 addr, size_t size, u32 dir)
 { dma_sync_single_for_device(dev, addr, size, dir); }
 u64 axi_dma_shim_virt_to_pfn(void *vaddr) { return PHYS_PFN(virt_to_phys(vaddr)); }
+
+MODULE_VERSION(AXI_DMA_VERSION);

@@ -32,6 +32,7 @@ use kernel::{
 };
 
 use crate::{
+    compat,
     dma_mem::{
         self,
         NonCoherent, //
@@ -122,7 +123,7 @@ impl Buffer {
             reason = "dma_addr_t is u32 on arm without LPAE"
         )]
         let dma_handle = match &mem {
-            Mem::Coherent(c) => u64::from(c.dma_handle()),
+            Mem::Coherent(c) => u64::from(compat::dma_address(c)),
             Mem::Cached(n) => n.dma_handle(),
         };
         let buf = Arc::pin_init(

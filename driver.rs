@@ -18,6 +18,7 @@ use kernel::{
 };
 
 use crate::{
+    compat,
     device::{
         Limits,
         Shared, //
@@ -81,9 +82,8 @@ pub(crate) struct AxiDmaDriver {
     _instance: Instance,
 }
 
-kernel::of_device_table!(
+crate::compat::of_device_table!(
     OF_TABLE,
-    MODULE_OF_TABLE,
     <AxiDmaDriver as platform::Driver>::IdInfo,
     [(of::DeviceId::new(c"linux,axi-dma-user"), ())]
 );
@@ -100,7 +100,7 @@ impl platform::Driver for AxiDmaDriver {
         pin_init::pin_init_scope(move || {
             let dev = pdev.as_ref();
             use crate::module_parameters as p;
-            let mut max_buffer_size = *p::max_buffer_size.value();
+            let mut max_buffer_size = compat::param(p::max_buffer_size.value());
             if let Some(fw) = dev.fwnode() {
                 if let Some(dt) = fw.property_read::<u32>(c"linux,max-buffer-size").optional() {
                     max_buffer_size = max_buffer_size.min(u64::from(dt));
@@ -108,9 +108,9 @@ impl platform::Driver for AxiDmaDriver {
             }
             let limits = Limits {
                 max_buffer_size,
-                max_buffers: *p::max_buffers.value(),
-                max_inflight: (*p::max_inflight.value()).max(1),
-                default_timeout_ms: (*p::timeout_ms.value()).max(1),
+                max_buffers: compat::param(p::max_buffers.value()),
+                max_inflight: compat::param(p::max_inflight.value()).max(1),
+                default_timeout_ms: compat::param(p::timeout_ms.value()).max(1),
             };
             let shared = Shared::new(dev, limits)?;
             let instance = Instance::take()?;

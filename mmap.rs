@@ -35,7 +35,9 @@ use crate::{
         Buffer,
         Mem, //
     },
-    dma_mem, ffi,
+    compat,
+    dma_mem,
+    ffi, //
 };
 
 /// The offset, in bytes, that user space passed to `mmap()`.
@@ -107,7 +109,7 @@ pub(crate) unsafe fn map_buffer(
                     dev,
                     vma,
                     c.as_mut_ptr().cast::<c_void>(),
-                    c.dma_handle(),
+                    compat::dma_address(c),
                     size,
                     0,
                 )

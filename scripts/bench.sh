@@ -10,8 +10,8 @@ args=()
 for b in $boards; do
   log "benchmarking on $b"
   "$REPO/scripts/run-board.sh" "$b" bench >/dev/null
-  sed -n '/^@@BENCH-BEGIN/,/^@@BENCH-END/p' "${LOGDIR:-$REPO/out}/$b-bench.log" | sed '1d;$d' | grep -v '^\[' > "$out/$b.json"
-  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/$b.json" || die "$b: no benchmark output (see ${LOGDIR:-$REPO/out}/$b-bench.log)"
+  sed -n '/^@@BENCH-BEGIN/,/^@@BENCH-END/p' "$(board_log "$b" bench)" | sed '1d;$d' | grep -v '^\[' > "$out/$b.json"
+  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/$b.json" || die "$b: no benchmark output (see $(board_log "$b" bench))"
   args+=("$b=$out/$b.json")
 done
 python3 "$REPO/scripts/bench-render.py" "$out" "${args[@]}"

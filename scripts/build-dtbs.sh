@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Compile the project's device trees into $CACHE/dtb/: the emulated boards' DTs (with
-# the kernel source's include paths, as the kernel's dtbs rule does) and the real-board
-# overlays. Prints nothing but errors.
+# Compile the project's device trees into $CACHE/dtb/<kernel source>/ (dtb_dir): the
+# emulated boards' DTs (with the include paths of the source of the kernel series KVER
+# selects, as the kernel's dtbs rule does) and the real-board overlays. Prints nothing but
+# errors.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 src=$(kernel_src)
 [ -f "$src/Makefile" ] || die "kernel source missing: run scripts/build-kernel.sh first"
-out="$CACHE/dtb"; mkdir -p "$out"
+out=$(dtb_dir); mkdir -p "$out"
 cpp_dtc() { # in.dts out.dtb arch-dts-dir
   cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I "$src/include" -I "$3" -I "$src/scripts/dtc/include-prefixes" "$1" \
     | dtc -q -@ -I dts -O dtb -o "$2" -

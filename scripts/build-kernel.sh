@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Build (or reuse) the Rust-enabled kernel for one emulated board.
-# Usage: scripts/build-kernel.sh zcu102|zc702
+# Usage: [KVER=7.2|7.3] scripts/build-kernel.sh zcu102|zc702   (default: the newest series)
 # The build tree is cached in $CACHE/kbuild/<source version>-<board>-<fragment hash>.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 b=${1:?board}
+kv=$(kver)
 arch=$(board_arch "$b")
 src=$(kernel_src)
 out=$(kernel_out "$b")
 
 if [ ! -f "$src/Makefile" ]; then
-  log "extracting kernel source to $src"
+  log "extracting Linux $kv source to $src"
   t="$CACHE/src/.extract.$$"; rm -rf "$t"; mkdir -p "$t"
   tar -xaf "$(kernel_tarball_path)" -C "$t"
-  rm -rf "$src"; mv "$t"/linux-source-"$KVER_SERIES" "$src"; rm -rf "$t"
+  rm -rf "$src"; mv "$t"/linux-source-"$kv" "$src"; rm -rf "$t"
 fi
 
 # One build per tree at a time (a second `make` would reconfigure it under the first).
@@ -32,7 +33,7 @@ kmake() {
 }
 
 mkdir -p "$out"
-log "configuring $b kernel in $out"
+log "configuring $b kernel (Linux $kv) in $out"
 kmake allnoconfig >/dev/null
 ( cd "$out" && PATH="$LLVM_BIN:$PATH" ARCH="$arch" LLVM=1 "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
     "$out/.config" "$(board_fragment "$b")" "$REPO/configs/common.config" >/dev/null )
@@ -52,9 +53,11 @@ while IFS= read -r line; do
 done < <(cat "$(board_fragment "$b")" "$REPO/configs/common.config")
 [ $missing = 0 ] || die "kernel config for $b is missing options (see above)"
 
-log "building $b kernel (a few minutes on 2 cores)"
+log "building $b kernel (Linux $kv; a few minutes on 2 cores)"
+t0=$(date +%s)
 targets=("$(basename "$(board_image "$b")")" modules)
 [ "$arch" = arm ] && targets+=(xilinx/zynq-zc702.dtb)
 kmake -j"$(( $(nproc) + 1 ))" "${targets[@]}" >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; die "kernel build failed"; }
+echo "$(( $(date +%s) - t0 ))" > "$out/build-seconds"
 touch "$out/.axi-dma-built"
-log "kernel for $b ready: $out/$(board_image "$b")"
+log "kernel for $b (Linux $kv) built in $(cat "$out/build-seconds") s: $out/$(board_image "$b")"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the module against the project's cached kernel for a board (building that kernel
 # first if needed). Output goes to $CACHE/modbuild/<kernel key>, never into the checkout.
-# Usage: scripts/build-module.sh zcu102|zc702   (CLIPPY=1 to run clippy as well)
+# Usage: [KVER=7.2|7.3] scripts/build-module.sh zcu102|zc702   (CLIPPY=1 to run clippy as well)
+# KVER selects the kernel series (default: the newest fetched).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 b=${1:?board}

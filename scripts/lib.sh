@@ -2,7 +2,12 @@
 # Everything expensive lives in $CACHE, outside the repository.
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${AXI_DMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/axi-dma}
-KVER_SERIES=7.2
+# Kernel series the module supports, oldest first. Each comes from Debian's
+# linux-source-<series> package (scripts/setup-host.sh fetches the newest build of each
+# that the mirror still has). KVER picks the one a script works on (default: the newest
+# fetched); KVERS the ones `make test` runs (default: every fetched one).
+KSERIES_SUPPORTED="7.2 7.3"
+KSOURCE_SUITES="sid trixie-backports"
 BINDGEN=$CACHE/bindgen/bin/bindgen
 BUSYBOX_DIR=$CACHE/busybox
 LLVM_BIN=/usr/lib/llvm-19/bin
@@ -16,7 +21,31 @@ CARGO_CROSS_DIR=$CACHE/cargo-cross-$CHECKOUT_KEY
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-kernel_tarball_path() { echo "$CACHE/src/linux-source-$KVER_SERIES.tar.xz"; }
+
+# Per series: $CACHE/linux-source-<series>.deb-name names the .deb the source came from,
+# and the tarball is kept as $CACHE/src/<that name>.tar.xz.
+kseries_debname() { cat "$CACHE/linux-source-$1.deb-name" 2>/dev/null || true; }
+kernel_tarball_path() { local d; d=$(kseries_debname "${1:-$(kver)}"); echo "$CACHE/src/${d%.deb}.tar.xz"; }
+# The series whose source has been fetched, oldest first.
+kseries_fetched() {
+  local s d
+  for s in $KSERIES_SUPPORTED; do
+    d=$(kseries_debname "$s")
+    [ -n "$d" ] && [ -f "$CACHE/src/${d%.deb}.tar.xz" ] && echo "$s"
+  done
+  return 0
+}
+kseries_check() { # series... : each must be supported
+  local s
+  for s in "$@"; do case " $KSERIES_SUPPORTED " in *" $s "*) ;; *) die "kernel series $s is not supported ($KSERIES_SUPPORTED)";; esac; done
+}
+# The series this script works on: $KVER, else the newest fetched.
+kver() {
+  if [ -n "${KVER:-}" ]; then kseries_check "$KVER"; echo "$KVER"; return; fi
+  local s; s=$(kseries_fetched | tail -1)
+  [ -n "$s" ] || die "no kernel source fetched yet (run make setup)"
+  echo "$s"
+}
 
 # board -> kernel ARCH, cross prefix, image, QEMU
 board_arch() { case $1 in zcu102) echo arm64;; zc702) echo arm;; *) die "unknown board $1 (zcu102|zc702)";; esac; }
@@ -26,30 +55,37 @@ board_image() { case $1 in zcu102) echo arch/arm64/boot/Image;; zc702) echo arch
 board_fragment() { case $1 in zcu102) echo "$REPO/configs/zynqmp-arm64.config";; zc702) echo "$REPO/configs/zynq7000-arm.config";; esac; }
 board_rust_target() { case $1 in zcu102) echo aarch64-unknown-linux-gnu;; zc702) echo armv7-unknown-linux-gnueabihf;; esac; }
 
-# The kernel build directory for a board, keyed by kernel source version + fragment hash.
+# The kernel build directory for a board (and the series kver picks), keyed by kernel
+# source version + fragment hash. The same fragments serve every series.
 kernel_key() {
   local b=$1 src_ver frag_hash
-  src_ver=$(cat "$CACHE/linux-source.deb-name" 2>/dev/null || echo unknown)
+  src_ver=$(kseries_debname "$(kver)"); src_ver=${src_ver:-unknown}
   frag_hash=$(cat "$(board_fragment "$b")" "$REPO/configs/common.config" | sha256sum | cut -c1-16)
   echo "${src_ver%.deb}-$b-$frag_hash"
 }
 kernel_out() { echo "$CACHE/kbuild/$(kernel_key "$1")"; }
-kernel_src() { echo "$CACHE/src/linux-$(cat "$CACHE/linux-source.deb-name" 2>/dev/null | sed 's/^linux-source-[0-9.]*_//; s/_all.deb$//')"; }
+kernel_src() { echo "$CACHE/src/linux-$(kseries_debname "${1:-$(kver)}" | sed 's/^linux-source-[0-9.]*_//; s/_all.deb$//')"; }
+# Device trees compiled with a series' include files.
+dtb_dir() { local d; d=$(kernel_src "$@"); echo "$CACHE/dtb/${d##*/}"; }
+# A board's serial log for MODE, per kernel series.
+board_log() { echo "${LOGDIR:-$REPO/out}/$1-$(kver)-$2.log"; }
 
 # Kernel log lines that fail a board's run whatever the tests said.
 BAD_LOG='WARNING:|BUG:|Oops|Unable to handle kernel|Kernel panic|DMA-API: [^p].*(error|leak|free|sync|unmap|map|mapping)|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|sleeping function called from invalid context|unreferenced object|kmemleak: [0-9]+ new suspected|KASAN|UBSAN|refcount_t:|list_add corruption|list_del corruption|hung_task|blocked for more than|rcu_.*stall|Internal error|unsupported interworking|page allocation failure'
 
-# Boot BOARD in MODE (test|soak) and print one "PASS name" / "FAIL name: why" line per
-# guest check, plus the run itself and the kernel log scan.
+# Boot BOARD in MODE (test|soak) on the kernel series kver picks and print one
+# "PASS <series>/name" / "FAIL <series>/name: why" line per guest check, plus the run
+# itself and the kernel log scan.
 run_board_checks() {
-  local b=$1 mode=$2 out rc glog hits
-  out=$("$REPO/scripts/run-board.sh" "$b" "$mode" 2>&1); rc=$?
-  glog="${LOGDIR:-$REPO/out}/$b-$mode.log"
+  local b=$1 mode=$2 out rc glog hits kv
+  kv=$(kver)
+  out=$(KVER=$kv "$REPO/scripts/run-board.sh" "$b" "$mode" 2>&1); rc=$?
+  glog=$(KVER=$kv board_log "$b" "$mode")
   if [ $rc != 0 ]; then
-    echo "FAIL $b:build_and_boot: $(echo "$out" | grep -v '^\[' | tail -4 | tr '\n' ' ')"
+    echo "FAIL $kv/$b:build_and_boot: $(echo "$out" | grep -v '^\[' | tail -4 | tr '\n' ' ')"
     return 0
   fi
-  echo "$out" | sed -n 's/^@@RESULT \([^ ]*\) PASS *$/PASS \1/p; s/^@@RESULT \([^ ]*\) FAIL *\(.*\)$/FAIL \1: \2/p'
+  echo "$out" | sed -n "s|^@@RESULT \([^ ]*\) PASS *\$|PASS $kv/\1|p; s|^@@RESULT \([^ ]*\) FAIL *\(.*\)\$|FAIL $kv/\1: \2|p"
   hits=$(grep -E "$BAD_LOG" "$glog" | grep -v -E 'DMA-API: (preallocated|debugging enabled)' | head -5 | tr '\n' ' ')
-  [ -z "$hits" ] && echo "PASS $b:kernel_log_clean" || echo "FAIL $b:kernel_log_clean: $hits(see $glog)"
+  [ -z "$hits" ] && echo "PASS $kv/$b:kernel_log_clean" || echo "FAIL $kv/$b:kernel_log_clean: $hits(see $glog)"
 }

@@ -19,6 +19,6 @@ cp "$(dirname "$ko")/test-provider/axi_dma_loopback.ko" "$root/lib/modules/"
 dmatest=$(find "$(kernel_out "$b")" -name dmatest.ko | head -1)
 [ -n "$dmatest" ] && cp "$dmatest" "$root/lib/modules/"
 cp "$ubin"/* "$root/bin/"
-out="$CACHE/initramfs-$CHECKOUT_KEY-$b.cpio.gz"  # per checkout, like the binaries
+out="$CACHE/initramfs-$CHECKOUT_KEY-$(kver)-$b.cpio.gz"  # per checkout (like the binaries) and kernel series
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) > "$out"
 echo "$out"

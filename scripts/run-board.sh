@@ -2,13 +2,16 @@
 # Build everything for one emulated board, boot it in QEMU and run MODE (test|demo) inside.
 # The serial log is kept in $LOGDIR (default: out/ in the checkout). A guest that does not
 # finish within $GUEST_TIMEOUT seconds is killed and counted as a failure.
-# Usage: scripts/run-board.sh BOARD MODE   -> prints the guest's output; exit 0 if it ended.
+# Usage: scripts/run-board.sh BOARD MODE [SERIES]   -> prints the guest's output; exit 0 if
+# it ended. SERIES (or $KVER) picks the kernel series, 7.2 or 7.3; default: the newest fetched.
 # MODE conformance: only the conformance test (guest/conformance.sh), on the test setup.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 b=${1:?board}; mode=${2:-test}
+[ -z "${3:-}" ] || KVER=$3
+KVER=$(kver); export KVER
 logdir=${LOGDIR:-$REPO/out}; mkdir -p "$logdir"
-log="$logdir/$b-$mode.log"
+log=$(board_log "$b" "$mode")
 # One run per board and log at a time: a second one would clobber the serial log.
 exec 9>"$log.lock"
 flock -w 1200 9 || die "another run of $b is still going"
@@ -19,7 +22,7 @@ ubin=$("$REPO/scripts/build-userspace.sh" "$b")
 "$REPO/scripts/build-dtbs.sh"
 initrd=$("$REPO/scripts/mkinitramfs.sh" "$b" "$ko" "$ubin")
 kimg="$(kernel_out "$b")/$(board_image "$b")"
-dtb="$CACHE/dtb/$b-qemu.dtb"
+dtb="$(dtb_dir)/$b-qemu.dtb"
 
 # Test runs use QEMU built with the project's patches (an AXI DMA in the PL,
 # scripts/build-qemu.sh) and the DTs that describe it; demo, bench and soak keep Debian's
@@ -32,7 +35,7 @@ if [ "$mode" = test ] || [ "$mode" = conformance ]; then
     zc702) qemu_arm=${AXI_DMA_QEMU_ARM:-$("$REPO/scripts/build-qemu.sh" qemu-system-arm)} ;;
     zcu102) qemu_aarch64=${AXI_DMA_QEMU_AARCH64:-$("$REPO/scripts/build-qemu.sh" qemu-system-aarch64)} ;;
   esac
-  dtb="$CACHE/dtb/$b-qemu-axidma.dtb"
+  dtb="$(dtb_dir)/$b-qemu-axidma.dtb"
 fi
 
 # Both CPUs of the Zynq-7000 come up only with the project's QEMU patch 0004 (its SLCR
@@ -48,7 +51,7 @@ case $b in
     qemu=("$qemu_arm" -M xilinx-zynq-a9 $zynq_smp -m 1024 -serial null -serial mon:stdio
           -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3") ;;
 esac
-log "booting $b ($mode); serial log: $log"
+log "booting $b ($mode, Linux $KVER); serial log: $log"
 set +e
 timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" -nographic -no-reboot -audio none \
   -kernel "$kimg" -dtb "$dtb" -initrd "$initrd" </dev/null >"$log" 2>&1

@@ -6,9 +6,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-stamp="$CACHE/host-setup.v5.stamp"
-if [ -f "$stamp" ] && [ -x /usr/bin/rustc ] && [ -x "$BINDGEN" ] && command -v qemu-system-aarch64 >/dev/null \
-   && [ -f "$(kernel_tarball_path)" ] && [ -x "$BUSYBOX_DIR/arm64/bin/busybox" ] && [ -x "$BUSYBOX_DIR/armhf/bin/busybox" ] \
+# `scripts/setup-host.sh --refresh` (make setup) looks for newer kernel source builds
+# even when everything is in place.
+refresh=; [ "${1:-}" = --refresh ] && refresh=1
+stamp="$CACHE/host-setup.v6.stamp"
+if [ -z "$refresh" ] && [ -f "$stamp" ] && [ -x /usr/bin/rustc ] && [ -x "$BINDGEN" ] && command -v qemu-system-aarch64 >/dev/null \
+   && [ -n "$(kseries_fetched)" ] && [ -x "$BUSYBOX_DIR/arm64/bin/busybox" ] && [ -x "$BUSYBOX_DIR/armhf/bin/busybox" ] \
    && command -v dt-validate >/dev/null && python3 -c 'import matplotlib' 2>/dev/null; then
   log "host already set up (stamp $stamp)"
   exit 0
@@ -42,6 +45,7 @@ apt_update() {
 
 # A private apt state (its own lists, sources and architecture) for download-only fetches,
 # so the system's package set is never touched. Usage: private_download NAME SUITES ARCH PKG DESTDIR
+# (with PKG empty: only update that state's package lists)
 private_download() {
   local name=$1 suites=$2 arch=$3 pkg=$4 dest=$5 st="$CACHE/apt-$1"
   mkdir -p "$st/lists/partial" "$st/archives/partial" "$st/etc"
@@ -57,7 +61,7 @@ EOF2
          -o APT::Architecture="$arch" -o APT::Architectures::="$arch" -o Acquire::Languages=none
          -o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
   apt_update apt-get "${aopts[@]}"
-  (cd "$dest" && apt-get "${aopts[@]}" download -qq "$pkg")
+  [ -z "$pkg" ] || (cd "$dest" && apt-get "${aopts[@]}" download -qq "$pkg")
 }
 
 log "apt-get update"
@@ -102,19 +106,65 @@ for a in arm64 armhf; do
   fi
 done
 
-# Kernel source: linux-source-$KVER_SERIES from whichever configured suite has it
-# (sid or trixie-backports), fetched with a private apt state so the system is never upgraded.
-if [ ! -f "$(kernel_tarball_path)" ]; then
-  log "downloading linux-source-$KVER_SERIES"
-  t=$(mktemp -d)
-  private_download kernel "sid trixie-backports" amd64 "linux-source-$KVER_SERIES" "$t"
-  deb=$(ls "$t"/linux-source-"$KVER_SERIES"_*.deb)
-  dpkg-deb -x "$deb" "$t/x"
-  mkdir -p "$(dirname "$(kernel_tarball_path)")"
-  mv "$t"/x/usr/src/linux-source-"$KVER_SERIES".tar.* "$(kernel_tarball_path)"
-  basename "$deb" > "$CACHE/linux-source.deb-name"
-  rm -rf "$t"
+# Kernel source: the newest build of linux-source-<series> for each supported series, from
+# whichever of $KSOURCE_SUITES has it, fetched with a private apt state so the system is
+# never upgraded. A series the mirror no longer carries is skipped (a build fetched
+# earlier stays in use).
+# Earlier versions of this script kept one series' name in linux-source.deb-name.
+if [ -f "$CACHE/linux-source.deb-name" ]; then
+  d=$(cat "$CACHE/linux-source.deb-name"); s=$(echo "$d" | sed -n 's/^linux-source-\([0-9.]*\)_.*/\1/p')
+  if [ -n "$s" ] && [ -z "$(kseries_debname "$s")" ] && [ -f "$CACHE/src/linux-source-$s.tar.xz" ]; then
+    ln -f "$CACHE/src/linux-source-$s.tar.xz" "$CACHE/src/${d%.deb}.tar.xz"
+    echo "$d" > "$CACHE/linux-source-$s.deb-name"
+  fi
 fi
+kst="$CACHE/apt-kernel"
+kopts=(-o Dir::State::Lists="$kst/lists" -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$kst/etc"
+       -o Dir::Cache::Archives="$kst/archives" -o APT::Architecture=amd64 -o APT::Architectures::=amd64
+       -o Acquire::Languages=none -o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+need=$refresh
+for s in $KSERIES_SUPPORTED; do [ -f "$(kernel_tarball_path "$s")" ] || need=1; done
+if [ -n "$need" ]; then
+  log "looking for linux-source-{${KSERIES_SUPPORTED// /,}} in $KSOURCE_SUITES"
+  private_download kernel "$KSOURCE_SUITES" amd64 "" ""
+  for s in $KSERIES_SUPPORTED; do
+    pkg=linux-source-$s
+    # The newest version any suite has (apt's candidate would prefer sid's over a newer
+    # backport, whose suite has a lower priority).
+    newest=
+    for v in $(apt-cache "${kopts[@]}" madison "$pkg" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}'); do
+      if [ -z "$newest" ] || dpkg --compare-versions "$v" gt "$newest"; then newest=$v; fi
+    done
+    have=$(kseries_debname "$s")
+    if [ -z "$newest" ]; then
+      if [ -n "$have" ] && [ -f "$(kernel_tarball_path "$s")" ]; then
+        log "NOTE: $pkg is no longer on the mirror ($KSOURCE_SUITES); keeping the fetched ${have%.deb}"
+      else
+        log "NOTE: $pkg is not on the mirror ($KSOURCE_SUITES): Linux $s will not be built or tested"
+      fi
+      continue
+    fi
+    deb="${pkg}_${newest//:/%3a}_all.deb"
+    if [ "$have" = "$deb" ] && [ -f "$(kernel_tarball_path "$s")" ]; then
+      log "$pkg: $newest (fetched already)"
+      continue
+    fi
+    log "downloading $pkg $newest"
+    t=$(mktemp -d)
+    if ! (cd "$t" && apt-get "${kopts[@]}" download -qq "$pkg=$newest"); then
+      log "NOTE: downloading $pkg $newest failed: Linux $s ${have:+stays at ${have%.deb}}${have:-will not be built or tested}"
+      rm -rf "$t"; continue
+    fi
+    got=$(basename "$(ls "$t"/"$pkg"_*.deb)")
+    dpkg-deb -x "$t/$got" "$t/x"
+    mkdir -p "$CACHE/src"
+    mv "$t"/x/usr/src/"$pkg".tar.xz "$CACHE/src/${got%.deb}.tar.xz"
+    echo "$got" > "$CACHE/linux-source-$s.deb-name"
+    rm -rf "$t"
+  done
+fi
+[ -n "$(kseries_fetched)" ] || die "no supported kernel source (linux-source-{${KSERIES_SUPPORTED// /,}}) could be fetched"
+log "kernel series ready: $(kseries_fetched | tr '\n' ' ')"
 
 touch "$stamp"
 log "host setup done"

@@ -12,7 +12,7 @@ for b in ${BOARDS:-zcu102 zc702}; do
     echo "$line"
     case $line in PASS\ *) np=$((np + 1)) ;; FAIL\ *) nf=$((nf + 1)) ;; esac
   done < <(run_board_checks "$b" soak)
-  grep '^# \(soak\|fuzz\|mmap\|threads\|exhaust\)' "${LOGDIR:-$REPO/out}/$b-soak.log" | tail -8
+  grep '^# \(soak\|fuzz\|mmap\|threads\|exhaust\)' "$(board_log "$b" soak)" | tail -8
 done
 echo "$np passed, $nf failed"
 [ "$nf" = 0 ]
