@@ -15,7 +15,7 @@ LIC_FILES_CHKSUM = "file://axi_dma.rs;beginline=1;endline=1;md5=50d2ba0afecd20f7
 AXI_DMA_SRC_URI ??= ""
 SRC_URI = "${AXI_DMA_SRC_URI}"
 SRCREV ??= "${AUTOREV}"
-PV = "1.0+git"
+PV = "0.2.0+git"
 # S: the default (${UNPACKDIR}/${BP}, where the git fetcher unpacks since Yocto 5.2).
 
 # The module class runs exactly the project's build contract:

@@ -10,7 +10,7 @@ LIC_FILES_CHKSUM = "file://lib/c/axidma.c;beginline=1;endline=1;md5=6ec41034e044
 AXI_DMA_SRC_URI ??= ""
 SRC_URI = "${AXI_DMA_SRC_URI}"
 SRCREV ??= "${AUTOREV}"
-PV = "1.0+git"
+PV = "0.2.0+git"
 # S: the default (${UNPACKDIR}/${BP}, where the git fetcher unpacks since Yocto 5.2).
 
 RRECOMMENDS:${PN} = "kernel-module-axi-dma-mod"
