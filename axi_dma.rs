@@ -10,10 +10,10 @@
 //! (`include/uapi/axi_dma.h`).
 //!
 //! Files, each importing only the ones listed before it:
-//! - `compat.rs`: what differs between the supported kernel series (7.2 and 7.3);
+//! - `compat.rs`: what differs between the supported kernel series (7.2 and 7.3), also
+//!   the error codes 7.2 lacks;
 //! - `ffi.rs`: the C shim's declarations (the only `extern "C"` block);
-//! - `errno.rs`, `wait.rs`, `stats.rs`: error codes, a wait queue for atomic wakers,
-//!   statistics;
+//! - `wait.rs`, `stats.rs`: a wait queue for atomic wakers, statistics;
 //! - `dmaengine.rs`, `dma_mem.rs`: dmaengine channels and cacheable DMA memory (generic,
 //!   seeds of kernel abstractions);
 //! - `xfer.rs`: one transfer and its state machine;
@@ -34,7 +34,6 @@ mod device;
 mod dma_mem;
 mod dmaengine;
 mod driver;
-mod errno;
 mod ffi;
 mod file;
 mod ioctl;

@@ -42,3 +42,22 @@ pub(crate) fn dma_address(mem: &kernel::dma::Coherent<[u8]>) -> kernel::dma::Dma
     #[cfg(not(kernel_7_3))]
     return mem.dma_handle();
 }
+
+/// `ECANCELED`: a transfer was aborted (cancel, stop, close, unbind). 7.3's
+/// `kernel::error::code` declares it; 7.2's does not (asm-generic/errno.h: 125 on arm and
+/// arm64), and 7.2's `Error` has no `const` constructor, hence a function.
+pub(crate) fn ecanceled() -> kernel::error::Error {
+    #[cfg(kernel_7_3)]
+    return kernel::error::code::ECANCELED;
+    #[cfg(not(kernel_7_3))]
+    return kernel::error::Error::from_errno(-125);
+}
+
+/// `EOPNOTSUPP`: the channel cannot do what was asked (a direction it lacks). As for
+/// [`ecanceled`]: 7.3 declares it, 7.2 does not (95).
+pub(crate) fn eopnotsupp() -> kernel::error::Error {
+    #[cfg(kernel_7_3)]
+    return kernel::error::code::EOPNOTSUPP;
+    #[cfg(not(kernel_7_3))]
+    return kernel::error::Error::from_errno(-95);
+}

@@ -39,9 +39,10 @@ use crate::{
         SlaveCfg,
         Terminator, //
     },
+    compat,
     device::Shared,
     dmaengine::TransferDirection,
-    errno, ffi, uapi,
+    ffi, uapi,
     uapi::SlaveDir,
     wait::{
         Sleep,
@@ -318,7 +319,7 @@ impl OpenFile {
     /// `AXI_DMA_IOC_SLAVE_CONFIG_GET`.
     pub(crate) fn slave_config_get(&self, req: &uapi::SlaveConfig) -> Result<uapi::SlaveConfig> {
         let (slot, dir) = self.slave_dir(req.chan, req.direction)?;
-        let cfg = slot.slave_config_get(dir).ok_or_else(errno::eopnotsupp)?;
+        let cfg = slot.slave_config_get(dir).ok_or_else(compat::eopnotsupp)?;
         Ok(uapi::SlaveConfig {
             dev_addr: cfg.dev_addr,
             addr_width: cfg.width,
@@ -331,5 +332,5 @@ impl OpenFile {
 /// The error for a direction a channel lacks.
 fn refuse_direction(dev: &kernel::device::Device, chan: u32, what: &str) -> Error {
     dev_dbg!(dev, "{}: channel {} cannot do that direction\n", what, chan);
-    errno::eopnotsupp()
+    compat::eopnotsupp()
 }

@@ -100,7 +100,7 @@ impl Outcome {
             Self::Done(_) => None,
             Self::Failed(_) => Some(EIO),
             Self::TimedOut(_) => Some(ETIMEDOUT),
-            Self::Cancelled(_) => Some(crate::errno::ecanceled()),
+            Self::Cancelled(_) => Some(crate::compat::ecanceled()),
         }
     }
 
