@@ -75,18 +75,58 @@ fn write_entries<T: AsBytes>(ptr: u64, max: u32, entries: &[T]) -> Result {
     Ok(())
 }
 
-/// Reads `n` `u32`s from the user array at `ptr`.
-fn read_u32s(ptr: u64, n: u32) -> Result<KVec<u32>> {
+/// Reads `n` `T`s from the user array at `ptr`.
+fn read_array<T: FromBytes>(ptr: u64, n: u32) -> Result<KVec<T>> {
     let ptr = usize::try_from(ptr).map_err(|_| EFAULT)?;
     let n = n as usize;
+    let len = n.checked_mul(size_of::<T>()).ok_or(EOVERFLOW)?;
+    let mut r = UserSlice::new(UserPtr::from_addr(ptr), len).reader();
     let mut v = KVec::with_capacity(n, GFP_KERNEL)?;
-    let mut r =
-        UserSlice::new(UserPtr::from_addr(ptr), n.checked_mul(4).ok_or(EOVERFLOW)?).reader();
     for _ in 0..n {
-        v.push(r.read::<u32>()?, GFP_KERNEL)?;
+        v.push(r.read::<T>()?, GFP_KERNEL)?;
     }
     Ok(v)
 }
+
+/// `AXI_DMA_IOC_SUBMIT`: copies the batch in once, submits it (no lock is held across any
+/// user copy), writes the ids and the outcome back, then reaps if asked to.
+fn submit(file: &OpenFile, arg: usize) -> Result<isize> {
+    let mut req = read_req!(arg, uapi::Submit);
+    if req.count == 0
+        || req.count > uapi::SUBMIT_MAX
+        || req.flags != 0
+        || req.max > uapi::REAP_MAX
+        || req.min > req.max
+    {
+        return Err(EINVAL);
+    }
+    let mut xfers = read_array::<uapi::Xfer>(req.xfers, req.count)?;
+    let (queued, refused) = file.submit_batch(&mut xfers);
+    req.queued = queued;
+    req.error = refused.map_or(0, |e| e.to_errno());
+    // What was queued runs whatever happens to these copies: REAP collects it too.
+    write_entries(req.xfers, req.count, &xfers)?;
+    write_arg(arg, &req)?;
+    if let Some(e) = refused {
+        return Err(e);
+    }
+    if req.max > 0 {
+        let reap = uapi::Reap {
+            entries: req.entries,
+            max: req.max,
+            min: req.min,
+            timeout_ms: req.timeout_ms,
+            ..Default::default()
+        };
+        let (entries, out) = file.reap(&reap)?;
+        write_entries(req.entries, req.max, &entries)?;
+        req.reaped = out.count;
+        req.pending = out.pending;
+        write_arg(arg, &req)?;
+    }
+    Ok(0)
+}
+
 
 /// A call whose output is written back also when it failed (blocking transfers report
 /// `bytes`/`error`, and after `EINTR` the id to `WAIT` for).
@@ -153,7 +193,7 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
             let req = read_req!(arg, uapi::StreamPush);
             // The lengths are copied before any lock is taken.
             let lens = if req.lens != 0 && req.count <= uapi::REAP_MAX.max(1024) {
-                read_u32s(req.lens, req.count)?
+                read_array::<u32>(req.lens, req.count)?
             } else if req.lens != 0 {
                 return Err(EINVAL);
             } else {
@@ -182,6 +222,7 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
             let out = file.slave_config_get(&req)?;
             write_arg(arg, &out).map(|()| 0)
         }
+        uapi::IOC_SUBMIT => submit(file, arg),
         uapi::IOC_CLAIM => file.claim(&read_req!(arg, uapi::Claim), true).map(|()| 0),
         uapi::IOC_UNCLAIM => file.claim(&read_req!(arg, uapi::Claim), false).map(|()| 0),
         _ => Err(ENOTTY),

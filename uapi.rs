@@ -274,6 +274,27 @@ pub(crate) struct StreamStop {
     pub(crate) overruns: u64,
 }
 
+/// `AXI_DMA_SUBMIT_MAX`: most transfers in one `AXI_DMA_IOC_SUBMIT`.
+pub(crate) const SUBMIT_MAX: u32 = 64;
+
+/// `struct axi_dma_submit`.
+#[repr(C)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Submit {
+    pub(crate) xfers: u64,
+    pub(crate) count: u32,
+    pub(crate) flags: u32,
+    pub(crate) queued: u32,
+    pub(crate) error: i32,
+    pub(crate) entries: u64,
+    pub(crate) max: u32,
+    pub(crate) min: u32,
+    pub(crate) timeout_ms: u32,
+    pub(crate) reaped: u32,
+    pub(crate) pending: u32,
+    pub(crate) pad: u32,
+}
+
 /// `struct axi_dma_claim`.
 #[repr(C)]
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
@@ -290,7 +311,7 @@ macro_rules! uapi_structs {
             Info = 56, ChanInfo = 104, Alloc = 40, Free = 8, Xfer = 80, Completion = 32,
             Reap = 32, Status = 24, Wait = 32, Cancel = 8, SlaveConfig = 24, KBench = 48,
             Sync = 24, StreamStart = 40, StreamPush = 24, StreamDone = 32, StreamReap = 40,
-            StreamStop = 24, Claim = 8,
+            StreamStop = 24, Claim = 8, Submit = 56,
         }
     };
 }
@@ -333,9 +354,10 @@ pub(crate) const IOC_STREAM_STOP: u32 = ioc(R | W, 0x0f, size_of::<StreamStop>()
 pub(crate) const IOC_CLAIM: u32 = ioc(W, 0x10, size_of::<Claim>());
 pub(crate) const IOC_UNCLAIM: u32 = ioc(W, 0x11, size_of::<Claim>());
 pub(crate) const IOC_SLAVE_CONFIG_GET: u32 = ioc(R | W, 0x12, size_of::<SlaveConfig>());
+pub(crate) const IOC_SUBMIT: u32 = ioc(R | W, 0x13, size_of::<Submit>());
 
 /// The name/number pairs of every ioctl (for the host-side check against the header).
-pub(crate) const IOCTLS: [(&str, u32); 19] = [
+pub(crate) const IOCTLS: [(&str, u32); 20] = [
     ("INFO", IOC_INFO),
     ("CHAN_INFO", IOC_CHAN_INFO),
     ("ALLOC", IOC_ALLOC),
@@ -355,6 +377,7 @@ pub(crate) const IOCTLS: [(&str, u32); 19] = [
     ("CLAIM", IOC_CLAIM),
     ("UNCLAIM", IOC_UNCLAIM),
     ("SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET),
+    ("SUBMIT", IOC_SUBMIT),
 ];
 
 /// Implements `only_inputs()` for requests: whether every field other than the listed
@@ -394,6 +417,7 @@ inputs! {
     StreamReap { chan, max, entries, min, timeout_ms }
     StreamStop { chan }
     Claim { chan, flags }
+    Submit { xfers, count, flags, entries, max, min, timeout_ms }
 }
 
 impl SlaveConfig {

@@ -236,8 +236,15 @@ impl OpenFile {
         })
     }
 
-    /// Validates and starts `req`; the transfer is registered with the file.
-    fn submit(&self, req: &uapi::Xfer, kind: XferKind, blocking: bool) -> Result<Arc<Xfer>> {
+    /// Validates and starts `req`; the transfer is registered with the file. Without
+    /// `issue`, the caller issues the channel (`ChanSlot::issue`) once it submitted a batch.
+    fn submit(
+        &self,
+        req: &uapi::Xfer,
+        kind: XferKind,
+        blocking: bool,
+        issue: bool,
+    ) -> Result<Arc<Xfer>> {
         let r = self.validate(req, kind)?;
         let xfer = {
             let mut inner = self.xfers.inner.lock();
@@ -268,7 +275,7 @@ impl OpenFile {
             )?;
             xfer
         };
-        if let Err(e) = r.slot.start(&self.events, &xfer, r.job(), true) {
+        if let Err(e) = r.slot.start(&self.events, &xfer, r.job(), issue) {
             self.xfers.forget(xfer.id);
             return Err(e);
         }
@@ -292,7 +299,7 @@ impl OpenFile {
             return (None, Err(EINVAL));
         }
         let nonblock = req.flags & uapi::XFER_NONBLOCK != 0;
-        let xfer = match self.submit(req, kind, !nonblock) {
+        let xfer = match self.submit(req, kind, !nonblock, true) {
             Ok(x) => x,
             Err(e) => return (None, Err(e)),
         };
@@ -350,11 +357,11 @@ impl OpenFile {
         {
             return (None, Err(e));
         }
-        let rx = match self.submit(&recv, XferKind::FromDev, true) {
+        let rx = match self.submit(&recv, XferKind::FromDev, true, true) {
             Ok(x) => x,
             Err(e) => return (None, Err(e)),
         };
-        let tx = match self.submit(&send, XferKind::ToDev, true) {
+        let tx = match self.submit(&send, XferKind::ToDev, true, true) {
             Ok(x) => x,
             Err(e) => {
                 // The receive waits for data that will never come: stop it.
@@ -394,5 +401,43 @@ impl OpenFile {
         let err = tx_out.and_then(Outcome::error).or(rx_out.error());
         out.error = err.map_or(0, |e| e.to_errno());
         (Some(out), waited.and(err.map_or(Ok(()), Err)))
+    }
+
+    /// The submission half of `AXI_DMA_IOC_SUBMIT`: submits `reqs` in order as
+    /// non-blocking transfers, writing each one's id back into it, and issues every channel
+    /// it used once at the end (a provider that starts what is issued while idle as one
+    /// chain, like `xilinx_dma`, gets the whole batch). Stops at the first refusal: returns
+    /// how many went and that refusal.
+    pub(crate) fn submit_batch(&self, reqs: &mut [uapi::Xfer]) -> (u32, Option<Error>) {
+        let mut used = 0u32;
+        let mut queued = 0u32;
+        let mut refused = None;
+        for req in reqs.iter_mut() {
+            let kind = match XferKind::try_from(req.kind) {
+                Ok(XferKind::Loopback) | Err(_) => Err(EINVAL),
+                Ok(k) if req.only_inputs() && req.rx_chan == 0 => Ok(k),
+                Ok(_) => Err(EINVAL),
+            };
+            match kind.and_then(|k| self.submit(req, k, false, false)) {
+                Ok(x) => {
+                    req.xfer_id = x.id;
+                    // `chan < MAX_CHANNELS <= 32`: it was validated by the submission.
+                    used |= 1u32.checked_shl(req.chan).unwrap_or(0);
+                    queued += 1;
+                }
+                Err(e) => {
+                    dev_dbg!(self.dev(), "submit: transfer {} refused: {:?}\n", queued, e);
+                    refused = Some(e);
+                    break;
+                }
+            }
+        }
+        for (i, slot) in self.shared.chans.iter().enumerate() {
+            // CAST: `i < MAX_CHANNELS`.
+            if used & 1u32.checked_shl(i as u32).unwrap_or(0) != 0 {
+                slot.issue();
+            }
+        }
+        (queued, refused)
     }
 }

@@ -120,8 +120,114 @@ static int t_inflight_limit(void)
 	return 0;
 }
 
+/* AXI_DMA_IOC_SUBMIT: a batch of memcpys submitted and reaped in one call, data checked;
+ * a refused transfer in the middle (the ones before run, it and the ones after do not);
+ * a batch over the in-flight limit; the header's errors. */
+static int t_batch(void)
+{
+	enum { N = 16, SZ = 4096 };
+	struct axidma_dev d;
+	struct axidma_buf s, t;
+	struct axi_dma_xfer x[AXI_DMA_SUBMIT_MAX];
+	struct axi_dma_completion c[256];
+	struct axi_dma_submit sb;
+	uint32_t got = 0, lim;
+
+	if (open_dev(&d)) return -1;
+	lim = d.info.max_inflight;
+	EXPECT_OK(axidma_buf_alloc(&d, chan, N * SZ, &s));
+	EXPECT_OK(axidma_buf_alloc(&d, chan, N * SZ, &t));
+	fill(s.ptr, N * SZ, 77);
+	memset(t.ptr, 0, N * SZ);
+	memset(x, 0, sizeof(x));
+	for (int i = 0; i < N; i++) {
+		x[i].chan = chan; x[i].kind = AXI_DMA_XFER_MEMCPY; x[i].src_buf = s.id; x[i].dst_buf = t.id;
+		x[i].src_off = (uint64_t)i * SZ; x[i].dst_off = (uint64_t)(N - 1 - i) * SZ; x[i].len = SZ;
+		x[i].user_data = 1000 + (uint64_t)i;
+	}
+	/* One call: all 16 submitted, then wait for all of them. */
+	EXPECT_OK(axidma_submit(&d, x, N, c, 256, N, 5000, &sb));
+	CHECK(sb.queued == N && sb.error == 0, "queued %u error %d", sb.queued, sb.error);
+	got = sb.reaped;
+	for (int i = 0; i < N; i++)
+		CHECK(x[i].xfer_id && (i == 0 || x[i].xfer_id > x[i - 1].xfer_id), "ids not written back in order");
+	while (got < N) {
+		int k = axidma_reap(&d, c + got, N - got, 1, 5000, NULL);
+		CHECK(k > 0, "reap: %d", k);
+		got += (uint32_t)k;
+	}
+	for (uint32_t i = 0; i < N; i++)
+		CHECK(c[i].error == 0 && c[i].bytes == SZ && c[i].user_data >= 1000 && c[i].user_data < 1000 + N,
+		      "completion %u: error %d bytes %llu", i, c[i].error, (unsigned long long)c[i].bytes);
+	for (int i = 0; i < N; i++)
+		CHECK(first_diff(s.ptr + (uint64_t)i * SZ, t.ptr + (uint64_t)(N - 1 - i) * SZ, SZ) < 0, "batch data %d", i);
+
+	/* A refused transfer in the middle: 0-2 run, 3 (length 0) is refused, 4 is not tried. */
+	memset(t.ptr, 0, N * SZ);
+	x[3].len = 0;
+	EXPECT_ERR(axidma_submit(&d, x, 5, NULL, 0, 0, 0, &sb), EINVAL);
+	CHECK(sb.queued == 3 && sb.error == -EINVAL, "bad entry: queued %u error %d", sb.queued, sb.error);
+	CHECK(x[0].xfer_id && x[2].xfer_id && !x[3].xfer_id && !x[4].xfer_id, "ids of the refused batch");
+	x[3].len = SZ;
+	for (got = 0; got < 3;) {
+		int k = axidma_reap(&d, c, 256, 1, 5000, NULL);
+		CHECK(k > 0, "reap after the bad batch: %d", k);
+		got += (uint32_t)k;
+	}
+	CHECK(got == 3, "%u completions, want 3", got);
+	CHECK(first_diff(s.ptr + 2 * SZ, t.ptr + (N - 3) * SZ, SZ) < 0, "entry 2 before the refused one did not run");
+	for (uint32_t i = 0; i < SZ; i++)
+		CHECK(t.ptr[(N - 5) * SZ + i] == 0, "entry 4 after the refused one ran");
+
+	/* Over the in-flight limit: EBUSY at the first transfer past it. */
+	if (lim <= AXI_DMA_SUBMIT_MAX) {
+		uint32_t first = lim / 2;
+		for (uint32_t i = 0; i < AXI_DMA_SUBMIT_MAX; i++) {
+			x[i] = x[i % N];
+			x[i].xfer_id = 0;
+		}
+		EXPECT_OK(axidma_submit(&d, x, first, NULL, 0, 0, 0, &sb));
+		EXPECT_ERR(axidma_submit(&d, x, lim - first + 1, NULL, 0, 0, 0, &sb), EBUSY);
+		CHECK(sb.queued == lim - first && sb.error == -EBUSY, "over the limit: queued %u error %d", sb.queued,
+		      sb.error);
+		for (got = 0; got < lim;) {
+			int k = axidma_reap(&d, c, 256, 1, 5000, NULL);
+			CHECK(k > 0, "reap after the limit: %d", k);
+			got += (uint32_t)k;
+		}
+	}
+
+	/* The header's own errors: nothing is submitted. */
+	EXPECT_ERR(axidma_submit(&d, x, 0, NULL, 0, 0, 0, &sb), EINVAL);
+	EXPECT_ERR(axidma_submit(&d, x, AXI_DMA_SUBMIT_MAX + 1, NULL, 0, 0, 0, &sb), EINVAL);
+	EXPECT_ERR(axidma_submit(&d, x, 1, c, 4, 5, 0, &sb), EINVAL);           /* min > max */
+	EXPECT_ERR(axidma_submit(&d, x, 1, c, 257, 0, 0, &sb), EINVAL);         /* max > 256 */
+	{
+		struct axi_dma_submit h = { .xfers = (uintptr_t)x, .count = 1, .flags = 1 };
+		CHECK(ioctl(d.fd, AXI_DMA_IOC_SUBMIT, &h) < 0 && errno == EINVAL, "flags: %s", strerror(errno));
+		h.flags = 0;
+		h.queued = 1;
+		CHECK(ioctl(d.fd, AXI_DMA_IOC_SUBMIT, &h) < 0 && errno == EINVAL, "outputs set: %s", strerror(errno));
+		h.queued = 0;
+		h.xfers = 16;
+		CHECK(ioctl(d.fd, AXI_DMA_IOC_SUBMIT, &h) < 0 && errno == EFAULT, "bad array: %s", strerror(errno));
+	}
+	x[0].kind = AXI_DMA_XFER_LOOPBACK;
+	EXPECT_ERR(axidma_submit(&d, x, 1, NULL, 0, 0, 0, &sb), EINVAL);       /* blocking only */
+	CHECK(sb.queued == 0 && sb.error == -EINVAL, "loopback in a batch: queued %u", sb.queued);
+	{
+		uint32_t pending = 1;
+		CHECK(axidma_reap(&d, c, 256, 0, 0, &pending) == 0 && pending == 0, "left over: pending %u", pending);
+	}
+	axidma_buf_free(&d, &s);
+	axidma_buf_free(&d, &t);
+	axidma_close(&d);
+	return 0;
+}
+
 const struct test nonblocking_tests[] = {
 	{ "nonblocking", t_nonblocking, 1 },
 	{ "inflight_limit", t_inflight_limit, 1 },
+	{ "batch", t_batch, 1 },
 	{ 0 }
 };

@@ -21,6 +21,7 @@
  *  revision 1  first release.
  *  revision 2  struct axi_dma_chan_info gains `pair` and `flags` (from its reserved space)
  *              and reports each channel's own directions; AXI_DMA_IOC_SLAVE_CONFIG_GET;
+ *              AXI_DMA_IOC_SUBMIT (batches);
  *              padding, reserved and output-only fields of a request must be zero.
  * docs/uapi.md is the reference: every field, errno, limit and default of every ioctl.
  */
@@ -285,6 +286,33 @@ struct axi_dma_claim {
 	__u32 flags;      /* in: 0 */
 };
 
+/*
+ * Batched submission (revision 2): `count` transfers, each a struct axi_dma_xfer of kind
+ * MEMCPY, TO_DEV or FROM_DEV on any channel (LOOPBACK is refused), submitted in array
+ * order as non-blocking transfers with one issue per channel; each one's xfer_id is
+ * written back into the array. A refused transfer stops the batch: nothing of it started,
+ * the ones after it were not tried, `queued` says how many went, `error` is its -errno and
+ * the ioctl fails with that errno (the structure and the ids are written back all the
+ * same). When all were queued and `max` > 0, the call then reaps like AXI_DMA_IOC_REAP
+ * (`entries`, `max`, `min`, `timeout_ms` in; `reaped`, `pending` out): one system call per
+ * batch for a steady pipeline.
+ */
+#define AXI_DMA_SUBMIT_MAX 64
+struct axi_dma_submit {
+	__u64 xfers;      /* in: user pointer to struct axi_dma_xfer[count] (ids written back) */
+	__u32 count;      /* in: 1 .. AXI_DMA_SUBMIT_MAX */
+	__u32 flags;      /* in: 0 */
+	__u32 queued;     /* out: transfers submitted, the first `queued` of the array */
+	__s32 error;      /* out: 0, or the -errno of transfer `queued` (refused) */
+	__u64 entries;    /* in: user pointer to struct axi_dma_completion[max] (max > 0) */
+	__u32 max;        /* in: 0 (no reap) .. 256 */
+	__u32 min;        /* in: wait until at least this many (0 = don't wait); <= max */
+	__u32 timeout_ms; /* in: how long to wait for `min` (0 = the module's default) */
+	__u32 reaped;     /* out: completions written */
+	__u32 pending;    /* out: transfers of this file still in flight after the reap */
+	__u32 pad;
+};
+
 #define AXI_DMA_IOC_INFO      _IOR(AXI_DMA_IOC_MAGIC, 0x00, struct axi_dma_info)
 #define AXI_DMA_IOC_CHAN_INFO _IOWR(AXI_DMA_IOC_MAGIC, 0x01, struct axi_dma_chan_info)
 #define AXI_DMA_IOC_ALLOC     _IOWR(AXI_DMA_IOC_MAGIC, 0x02, struct axi_dma_alloc)
@@ -304,5 +332,6 @@ struct axi_dma_claim {
 #define AXI_DMA_IOC_CLAIM        _IOW(AXI_DMA_IOC_MAGIC, 0x10, struct axi_dma_claim)
 #define AXI_DMA_IOC_UNCLAIM      _IOW(AXI_DMA_IOC_MAGIC, 0x11, struct axi_dma_claim)
 #define AXI_DMA_IOC_SLAVE_CONFIG_GET _IOWR(AXI_DMA_IOC_MAGIC, 0x12, struct axi_dma_slave_config)
+#define AXI_DMA_IOC_SUBMIT       _IOWR(AXI_DMA_IOC_MAGIC, 0x13, struct axi_dma_submit)
 
 #endif /* _UAPI_AXI_DMA_H */

@@ -179,6 +179,24 @@ int axidma_slave_config(struct axidma_dev *d, uint32_t chan, uint32_t direction,
 	return xioctl(d->fd, AXI_DMA_IOC_SLAVE_CONFIG, &c);
 }
 
+int axidma_submit(struct axidma_dev *d, struct axi_dma_xfer *x, uint32_t count, struct axi_dma_completion *c,
+		  uint32_t max, uint32_t min, uint32_t timeout_ms, struct axi_dma_submit *out)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		x[i].xfer_id = 0;
+		x[i].bytes = 0;
+		x[i].error = 0;
+	}
+	memset(out, 0, sizeof(*out));
+	out->xfers = (uintptr_t)x;
+	out->count = count;
+	out->entries = (uintptr_t)c;
+	out->max = max;
+	out->min = min;
+	out->timeout_ms = timeout_ms;
+	return xioctl(d->fd, AXI_DMA_IOC_SUBMIT, out);
+}
+
 int axidma_slave_config_get(struct axidma_dev *d, uint32_t chan, uint32_t direction,
 			    struct axi_dma_slave_config *out)
 {

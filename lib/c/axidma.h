@@ -76,6 +76,12 @@ int axidma_slave_config_get(struct axidma_dev *d, uint32_t chan, uint32_t direct
 /* Any transfer (x->flags may hold AXI_DMA_XFER_NONBLOCK). Returns 0; x->xfer_id is set.
  * The output fields (xfer_id, bytes, error) are cleared first, so x can be reused. */
 int axidma_xfer(struct axidma_dev *d, struct axi_dma_xfer *x);
+/* A batch (AXI_DMA_IOC_SUBMIT): the `count` transfers of x (their output fields are
+ * cleared first; each one's xfer_id is set), then with max > 0 a reap into c like
+ * axidma_reap(). Returns 0 or -errno; out->queued, out->error, out->reaped, out->pending
+ * say what happened (a refused transfer: -errno, out->queued went before it). */
+int axidma_submit(struct axidma_dev *d, struct axi_dma_xfer *x, uint32_t count, struct axi_dma_completion *c,
+		  uint32_t max, uint32_t min, uint32_t timeout_ms, struct axi_dma_submit *out);
 /* Non-blocking submission helpers: return the transfer id (> 0) or -errno. */
 int64_t axidma_submit_memcpy(struct axidma_dev *d, uint32_t chan, const struct axidma_buf *dst,
 			     uint64_t dst_off, const struct axidma_buf *src, uint64_t src_off,

@@ -261,6 +261,25 @@ pub struct StreamStop {
 
 pub const STREAM_GAP: u32 = 1 << 0;
 
+pub const SUBMIT_MAX: u32 = 64;
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Submit {
+    pub xfers: u64,
+    pub count: u32,
+    pub flags: u32,
+    pub queued: u32,
+    pub error: i32,
+    pub entries: u64,
+    pub max: u32,
+    pub min: u32,
+    pub timeout_ms: u32,
+    pub reaped: u32,
+    pub pending: u32,
+    pub pad: u32,
+}
+
 #[repr(C)]
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Claim {
@@ -288,6 +307,7 @@ const _: () = {
     assert!(core::mem::size_of::<StreamReap>() == 40);
     assert!(core::mem::size_of::<StreamStop>() == 24);
     assert!(core::mem::size_of::<Claim>() == 8);
+    assert!(core::mem::size_of::<Submit>() == 56);
 };
 
 // Linux's generic ioctl encoding (arm, arm64, x86).
@@ -325,3 +345,4 @@ pub const IOC_STREAM_STOP: u32 = iowr::<StreamStop>(0x0f);
 pub const IOC_CLAIM: u32 = iow::<Claim>(0x10);
 pub const IOC_UNCLAIM: u32 = iow::<Claim>(0x11);
 pub const IOC_SLAVE_CONFIG_GET: u32 = iowr::<SlaveConfig>(0x12);
+pub const IOC_SUBMIT: u32 = iowr::<Submit>(0x13);

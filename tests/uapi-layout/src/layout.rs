@@ -40,6 +40,7 @@ fn layouts() -> Vec<Layout> {
         layout!("axi_dma_slave_config", SlaveConfig { chan, direction, dev_addr, addr_width, maxburst }),
         layout!("axi_dma_sync", u::Sync { id, op, offset, len }),
         layout!("axi_dma_kbench", KBench { chan, src_buf, dst_buf, depth, len, iters, pad, total_ns, submit_ns }),
+        layout!("axi_dma_submit", Submit { xfers, count, flags, queued, error, entries, max, min, timeout_ms, reaped, pending, pad }),
         layout!("axi_dma_stream_start", StreamStart { chan, direction, buf, count, offset, slot_size, flags, queued }),
         layout!("axi_dma_stream_push", StreamPush { chan, count, lens, first, queued }),
         layout!("axi_dma_stream_done", StreamDone { seq, bytes, slot, error, flags, pad }),
@@ -101,6 +102,7 @@ fn c_checks() -> String {
         ("AXI_DMA_STATE_DONE", STATE_DONE),
         ("AXI_DMA_STREAM_GAP", STREAM_GAP),
         ("AXI_DMA_NO_PAIR", NO_PAIR),
+        ("AXI_DMA_SUBMIT_MAX", SUBMIT_MAX),
         ("AXI_DMA_CHAN_STREAMING", CHAN_STREAMING),
         ("AXI_DMA_CHAN_FIFO", CHAN_FIFO),
     ] {
