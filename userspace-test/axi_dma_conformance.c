@@ -274,7 +274,7 @@ static int c_enotty(void)
 	char b[256] = { 0 };
 
 	OPEN(fd);
-	WANT(io(fd, _IOWR(AXI_DMA_IOC_MAGIC, 0x13, struct axi_dma_info), b), ENOTTY);
+	WANT(io(fd, _IOWR(AXI_DMA_IOC_MAGIC, 0x3f, struct axi_dma_info), b), ENOTTY);
 	WANT(io(fd, _IOWR(AXI_DMA_IOC_MAGIC, 0x7f, struct axi_dma_info), b), ENOTTY);
 	WANT(io(fd, _IOR(0xAE, 0x00, struct axi_dma_info), b), ENOTTY);
 	/* A known number with another size or direction is another command. */
