@@ -127,7 +127,6 @@ fn submit(file: &OpenFile, arg: usize) -> Result<isize> {
     Ok(0)
 }
 
-
 /// A call whose output is written back also when it failed (blocking transfers report
 /// `bytes`/`error`, and after `EINTR` the id to `WAIT` for).
 fn reply<T: AsBytes>(arg: usize, (out, r): (Option<T>, Result)) -> Result<isize> {

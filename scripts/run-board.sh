@@ -41,15 +41,15 @@ fi
 # Both CPUs of the Zynq-7000 come up only with the project's QEMU patch 0004 (its SLCR
 # releases CPU1): test runs have it; demo, bench and soak on Debian's QEMU run on one CPU.
 zynq_smp=; { [ "$mode" = test ] || [ "$mode" = conformance ]; } && zynq_smp="-smp 2"
-# panic=3: a guest that panics reboots, and -no-reboot makes QEMU exit (a failure at
-# once, instead of a spinning guest until GUEST_TIMEOUT).
+# panic=3 and softlockup_panic=1: a guest that panics or locks up reboots, and -no-reboot
+# makes QEMU exit (a failure at once, instead of a spinning guest until GUEST_TIMEOUT).
 case $b in
   zcu102)
     qemu=("$qemu_aarch64" -M xlnx-zcu102 -smp 4 -m 2G -serial mon:stdio
-          -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3") ;;
+          -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
   zc702)
     qemu=("$qemu_arm" -M xilinx-zynq-a9 $zynq_smp -m 1024 -serial null -serial mon:stdio
-          -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3") ;;
+          -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
 esac
 log "booting $b ($mode, Linux $KVER); serial log: $log"
 set +e
