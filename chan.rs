@@ -18,9 +18,11 @@
 //! One more provider fact no client can repair: zynqmp_dma's tasklet walks its `done_list`
 //! with the channel lock dropped around each callback, and `terminate_all` frees that list
 //! meanwhile; a terminate that lands in that window can send the tasklet round a list it no
-//! longer owns (seen in the SMP guest as a soft lockup under a cancel storm). The driver
-//! terminates only when a transfer is still pending, which keeps cancels of idle channels
-//! away from it; cancelling a running GDMA transfer stays exposed to the upstream bug.
+//! longer owns (seen in the SMP guest as a soft lockup under a cancel storm, and with
+//! KBENCH killed mid-run). The driver therefore does not terminate such a channel while its
+//! transfers can still finish: it waits for them instead (`ChanSlot::drain`, within the
+//! grace period a terminate would need anyway), and terminates only an engine that does
+//! not finish by then.
 //!
 //! Hence (see [`ChanSlot::terminate`]):
 //! - on a provider with `device_synchronize`, a terminate makes the channel quiet; if it
