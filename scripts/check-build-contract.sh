@@ -21,16 +21,19 @@ cd "$t/src"
 mkdir -p "$t/bin"; ln -s /usr/bin/rustc "$t/bin/rustc"
 export PATH="$t/bin:$LLVM_BIN:$PATH" ARCH=$(board_arch "$b") LLVM=1
 make -s KERNEL_SRC="$ksrc" O="$kout"
-make -s KERNEL_SRC="$ksrc" O="$kout" modules_install INSTALL_MOD_PATH="$t/root"
+# The install root a recipe passes as INSTALL_MOD_PATH (its ${D}), and the module tree in it.
+dest="$t/install"
+make -s KERNEL_SRC="$ksrc" O="$kout" modules_install INSTALL_MOD_PATH="$dest"
 rel=$(cat "$kout/include/config/kernel.release")
-ko=$(find "$t/root/lib/modules/$rel" -name axi_dma_mod.ko)
-[ -n "$ko" ] || die "modules_install put no axi_dma_mod.ko under $t/root/lib/modules/$rel"
-depmod -b "$t/root" "$rel" 2>&1 | { grep -v "could not open modules\.\(order\|builtin\)" || true; } >&2
-grep -q 'axi_dma_mod\.ko:' "$t/root/lib/modules/$rel/modules.dep" || die "depmod did not index the module"
-grep -q '^alias of:N\*T\*Clinux,axi-dma-user axi_dma_mod$' "$t/root/lib/modules/$rel/modules.alias" \
+mods="$dest/lib/modules/$rel"
+ko=$(find "$mods" -name axi_dma_mod.ko)
+[ -n "$ko" ] || die "modules_install put no axi_dma_mod.ko under $mods"
+depmod -b "$dest" "$rel" 2>&1 | { grep -v "could not open modules\.\(order\|builtin\)" || true; } >&2
+grep -q 'axi_dma_mod\.ko:' "$mods/modules.dep" || die "depmod did not index the module"
+grep -q '^alias of:N\*T\*Clinux,axi-dma-user axi_dma_mod$' "$mods/modules.alias" \
   || die "modules.alias has no alias for the OF compatible linux,axi-dma-user"
 # By name, through the depmod'ed tree, as modprobe would find it.
-info=$(modinfo -b "$t/root" -k "$rel" axi_dma_mod)
+info=$(modinfo -b "$dest" -k "$rel" axi_dma_mod)
 for f in version description author license alias; do
   echo "$info" | grep -q "^$f: *[^ ]" || die "modinfo shows no $f"
 done
