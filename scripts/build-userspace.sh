@@ -9,19 +9,23 @@ out="$CACHE/userspace-$CHECKOUT_KEY/$b/bin"; mkdir -p "$out"  # per checkout: ru
 cflags=(-static -O2 -Wall -Wextra -Werror -I"$REPO/include")
 # The C test suite: the shared fixture, one file per area, main.c (see its header).
 ctest=()
-for f in main fixture basics memcpy mmap nonblocking files cached hold slave loopback stream axi; do
+for f in main fixture provider_params basics memcpy mmap nonblocking files cached hold slave loopback stream axi; do
   ctest+=("$REPO/userspace-test/$f.c")
 done
 "$cc" "${cflags[@]}" -o "$out/axi_dma_test" "${ctest[@]}" "$REPO/lib/c/axidma.c"
 "$cc" "${cflags[@]}" -o "$out/axidma-demo" "$REPO/examples/axidma_demo.c" "$REPO/lib/c/axidma.c"
-"$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_lifetime" "$REPO/userspace-test/axi_dma_lifetime.c" "$REPO/lib/c/axidma.c"
+"$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_lifetime" "$REPO/userspace-test/axi_dma_lifetime.c" \
+  "$REPO/userspace-test/provider_params.c" "$REPO/lib/c/axidma.c"
 "$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_abuse" "$REPO/userspace-test/axi_dma_abuse.c" "$REPO/lib/c/axidma.c"
-# The conformance test: raw ioctls against the documented ABI, no library.
-"$cc" "${cflags[@]}" -o "$out/axi_dma_conformance" "$REPO/userspace-test/axi_dma_conformance.c"
+# The conformance test: raw ioctls against the documented ABI, no library (only the test
+# provider's parameter helper).
+"$cc" "${cflags[@]}" -o "$out/axi_dma_conformance" "$REPO/userspace-test/axi_dma_conformance.c" \
+  "$REPO/userspace-test/provider_params.c"
 if [ "$b" = zcu102 ]; then
   # 32-bit user space on the 64-bit kernel (compat ioctls): the same test, built for armhf.
   arm-linux-gnueabihf-gcc "${cflags[@]}" -o "$out/axi_dma_test32" "${ctest[@]}" "$REPO/lib/c/axidma.c"
-  arm-linux-gnueabihf-gcc "${cflags[@]}" -o "$out/axi_dma_conformance32" "$REPO/userspace-test/axi_dma_conformance.c"
+  arm-linux-gnueabihf-gcc "${cflags[@]}" -o "$out/axi_dma_conformance32" "$REPO/userspace-test/axi_dma_conformance.c" \
+    "$REPO/userspace-test/provider_params.c"
 fi
 # The Rust command-line tool, static, with the std built for the target (Debian's rustc +
 # rust-web-src; rustup's toolchain here has no rust-src for other targets).

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "../include/uapi/axi_dma.h"
+#include "provider_params.h"
 
 /* ABI version 2 additions, for building against a version 1 header (the layout of struct
  * axi_dma_chan_info does not change: reserved[2] became pair, flags, reserved). */
@@ -173,26 +174,11 @@ static void fill(uint8_t *p, uint64_t n, uint32_t seed)
 	}
 }
 
-static int set_param(const char *name, const char *val)
+/* The provider's parameters back to normal, where this node has them. */
+static void reset_faults(void)
 {
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/axi_dma_loopback/parameters/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fputs(val, f);
-	return fclose(f) ? -errno : 0;
-}
-
-static void reset_params(void)
-{
-	if (have_fault) {
-		set_param("hang", "0");
-		set_param("fail", "0");
-		set_param("delay_us", "0");
-	}
+	if (have_fault)
+		reset_params();
 }
 
 /* A transfer structure for `kind` on `ch` of `len` bytes from/to offset 0. */
@@ -2716,7 +2702,7 @@ static int run(const struct check *c)
 	msg[got] = 0;
 	close(pfd[0]);
 	waitpid(pid, &st, 0);
-	reset_params();
+	reset_faults();
 	for (char *p = msg; *p; p++)
 		if (*p == '\n')
 			*p = ' ';

@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "../lib/c/axidma.h"
+#include "provider_params.h"
 
 static const char *dev_path = "/dev/axi-dma0";
 static int chan_arg = -1;
@@ -62,19 +63,6 @@ static void fill(uint8_t *p, uint64_t n, uint32_t seed)
 {
 	for (uint64_t i = 0; i < n; i++)
 		p[i] = (uint8_t)(seed * 131u + i * 7u + (i >> 8));
-}
-
-static int set_param(const char *name, const char *val)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/axi_dma_loopback/parameters/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fputs(val, f);
-	return fclose(f) ? -errno : 0;
 }
 
 /* The module-wide live object counts of debugfs `objects`. */

@@ -110,27 +110,7 @@ int smaps_flags(void *addr, char *out, size_t n)
 	return out[0] ? 0 : -1;
 }
 
-/* The loopback provider (test-provider/): its fault-injection parameters and client node. */
-int set_param(const char *name, const char *val)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/axi_dma_loopback/parameters/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fputs(val, f);
-	return fclose(f) ? -errno : 0;
-}
-
-void reset_params(void)
-{
-	set_param("hang", "0");
-	set_param("fail", "0");
-	set_param("delay_us", "0");
-}
-
+/* The loopback provider's client node (its parameters: provider_params.c). */
 int loop_open(struct loop *l)
 {
 	reset_params();

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../lib/c/axidma.h"
+#include "provider_params.h"
 
 /* Set by main() from the command line before any test runs. */
 extern const char *dev_path;  /* -d */
@@ -59,8 +60,6 @@ int smaps_flags(void *addr, char *out, size_t n);
 int read_faults(const volatile uint8_t *p);
 
 /* The test-only loopback provider (test-provider/) and its client node's tx/rx channels. */
-int set_param(const char *name, const char *val);
-void reset_params(void);
 
 struct loop {
 	struct axidma_dev d;
