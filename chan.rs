@@ -229,16 +229,7 @@ impl ChanSlot {
         let mut guard = self.state.lock();
         let st = &mut *guard;
         if let Terminator::Cancel(file) = by {
-            let foreign = st
-                .inflight
-                .iter()
-                .any(|e| !e.xfer.is_done() && !Arc::ptr_eq(e.xfer.events(), file));
-            if foreign
-                || st
-                    .owner
-                    .as_ref()
-                    .is_some_and(|o| !Arc::ptr_eq(&o.file, file))
-            {
+            if st.others_in_flight(file) || st.owned_by_other(file) {
                 dev_dbg!(
                     self.dev,
                     "cancel: channel {} busy with other files\n",

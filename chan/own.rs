@@ -7,7 +7,10 @@ use kernel::{
     sync::Arc, //
 };
 
-use super::ChanSlot;
+use super::{
+    ChanSlot,
+    ChanState, //
+};
 use crate::xfer::Events;
 
 /// The exclusive owner of a channel and why it owns it.
@@ -32,6 +35,22 @@ pub(crate) enum Claim {
     Bench,
 }
 
+impl ChanState {
+    /// Whether a file other than `file` owns the channel.
+    pub(super) fn owned_by_other(&self, file: &Arc<Events>) -> bool {
+        self.owner
+            .as_ref()
+            .is_some_and(|o| !Arc::ptr_eq(&o.file, file))
+    }
+
+    /// Whether a file other than `file` has transfers in flight on the channel.
+    pub(super) fn others_in_flight(&self, file: &Arc<Events>) -> bool {
+        self.inflight
+            .iter()
+            .any(|e| !e.xfer.is_done() && !Arc::ptr_eq(e.xfer.events(), file))
+    }
+}
+
 impl ChanSlot {
     /// Makes `file` the exclusive owner of the channel for `why`: `EBUSY` while another
     /// file owns it or has transfers in flight on it; `ENODEV` after unbind.
@@ -40,10 +59,7 @@ impl ChanSlot {
         if st.unbound {
             return Err(ENODEV);
         }
-        let foreign = st
-            .inflight
-            .iter()
-            .any(|e| !e.xfer.is_done() && !Arc::ptr_eq(e.xfer.events(), file));
+        let foreign = st.others_in_flight(file);
         let o = match st.owner.as_mut() {
             Some(o) if !Arc::ptr_eq(&o.file, file) => None,
             Some(o) => Some(o),

@@ -65,11 +65,7 @@ impl ChanSlot {
         let r = (|| {
             let mut guard = self.state.lock();
             let st = &mut *guard;
-            if st
-                .owner
-                .as_ref()
-                .is_some_and(|o| !Arc::ptr_eq(&o.file, file))
-            {
+            if st.owned_by_other(file) {
                 dev_dbg!(
                     self.dev,
                     "xfer: channel {} is owned by another file\n",
