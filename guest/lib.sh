@@ -47,3 +47,13 @@ run_conformance() {
     fi
   done
 }
+# The Python package's guest suite (lib/python/guest_tests/test_board.py, Debian's python3
+# and numpy in the image): one python:<test> result per test. Usage: run_python_suite LOOPDEV AXIDEV
+PY_TESTS="info alloc_dtypes memcpy memcpy_cached nonblocking_select asyncio submit_batch errors
+  loop_loopback ring_loopback loop_axi ring_axi pynq_example"
+run_python_suite() {
+  if [ ! -x /usr/bin/python3 ]; then result python:in_image FAIL "no /usr/bin/python3 in the image"; return; fi
+  export AXIDMA_MEM=/dev/axi-dma0 AXIDMA_LOOP="$1" AXIDMA_AXI="$2"
+  PREFIX="python:" CTEST="python3 /guest/python/test_board.py" run_ctests $PY_TESTS
+  unset AXIDMA_MEM AXIDMA_LOOP AXIDMA_AXI
+}

@@ -19,6 +19,21 @@ cp "$(dirname "$ko")/test-provider/axi_dma_loopback.ko" "$root/lib/modules/"
 dmatest=$(find "$(kernel_out "$b")" -name dmatest.ko | head -1)
 [ -n "$dmatest" ] && cp "$dmatest" "$root/lib/modules/"
 cp "$ubin"/* "$root/bin/"
-out="$CACHE/initramfs-$CHECKOUT_KEY-$(kver)-$b.cpio.gz"  # per checkout (like the binaries) and kernel series
+# GUEST_PYTHON=1 (test and bench runs): Python 3.11 and numpy from Debian's packages
+# (scripts/build-guest-python.sh, cached), the axidma package and its guest suite.
+py=
+if [ "${GUEST_PYTHON:-0}" = 1 ]; then
+  py=-py
+  pyroot=$("$REPO/scripts/build-guest-python.sh" "$b")
+  cp -a "$pyroot"/. "$root"/
+  site="$root/usr/lib/python3/dist-packages"
+  cp -r "$REPO/lib/python/src/axidma" "$site/"
+  find "$site/axidma" -name __pycache__ -prune -exec rm -rf {} +
+  mkdir -p "$root/guest/python"; cp "$REPO/lib/python/guest_tests/"*.py "$root/guest/python/"
+  # Bytecode made here (the guest would compile at every boot: the image is new each time).
+  pyc=; for p in /usr/bin/python3.11 python3.11; do command -v "$p" >/dev/null && { pyc=$p; break; }; done
+  [ -z "$pyc" ] || "$pyc" -m compileall -q --invalidation-mode unchecked-hash -s "$root" -p / "$site/axidma" >/dev/null || true
+fi
+out="$CACHE/initramfs-$CHECKOUT_KEY-$(kver)-$b$py.cpio.gz"  # per checkout (like the binaries) and kernel series
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) > "$out"
 echo "$out"

@@ -4,7 +4,8 @@
 # finish within $GUEST_TIMEOUT seconds is killed and counted as a failure.
 # Usage: scripts/run-board.sh BOARD MODE [SERIES]   -> prints the guest's output; exit 0 if
 # it ended. SERIES (or $KVER) picks the kernel series, 7.2 or 7.3; default: the newest fetched.
-# MODE conformance: only the conformance test (guest/conformance.sh), on the test setup.
+# MODE conformance: only the conformance test (guest/conformance.sh), on the test setup;
+# MODE python: only the Python package's suite (guest/python.sh), likewise.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 b=${1:?board}; mode=${2:-test}
@@ -20,7 +21,9 @@ timeout_s=${GUEST_TIMEOUT:-900}
 ko=$("$REPO/scripts/build-module.sh" "$b")
 ubin=$("$REPO/scripts/build-userspace.sh" "$b")
 "$REPO/scripts/build-dtbs.sh"
-initrd=$("$REPO/scripts/mkinitramfs.sh" "$b" "$ko" "$ubin")
+# Test and bench runs carry Python and numpy (the axidma package's suite and benchmark).
+gp=0; case $mode in test|bench|python) gp=1 ;; esac
+initrd=$(GUEST_PYTHON=${GUEST_PYTHON:-$gp} "$REPO/scripts/mkinitramfs.sh" "$b" "$ko" "$ubin")
 kimg="$(kernel_out "$b")/$(board_image "$b")"
 dtb="$(dtb_dir)/$b-qemu.dtb"
 
@@ -28,7 +31,8 @@ dtb="$(dtb_dir)/$b-qemu.dtb"
 # scripts/build-qemu.sh) and the DTs that describe it; demo, bench and soak keep Debian's
 # QEMU and the plain DTs.
 qemu_arm=qemu-system-arm; qemu_aarch64=qemu-system-aarch64
-if [ "$mode" = test ] || [ "$mode" = conformance ]; then
+case $mode in test|conformance|python) patched=1 ;; *) patched= ;; esac
+if [ -n "$patched" ]; then
   # AXI_DMA_QEMU_ARM / AXI_DMA_QEMU_AARCH64: other binaries for experiments (e.g. without
   # a patch).
   case $b in
@@ -40,7 +44,7 @@ fi
 
 # Both CPUs of the Zynq-7000 come up only with the project's QEMU patch 0004 (its SLCR
 # releases CPU1): test runs have it; demo, bench and soak on Debian's QEMU run on one CPU.
-zynq_smp=; { [ "$mode" = test ] || [ "$mode" = conformance ]; } && zynq_smp="-smp 2"
+zynq_smp=; [ -n "$patched" ] && zynq_smp="-smp 2"
 # panic=3 and softlockup_panic=1: a guest that panics or locks up reboots, and -no-reboot
 # makes QEMU exit (a failure at once, instead of a spinning guest until GUEST_TIMEOUT).
 case $b in
