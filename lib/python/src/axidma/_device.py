@@ -496,19 +496,19 @@ class Device:
             raise
 
     # ------------------------------------------------------------------ plumbing
-    def _ioctl(self, op: str, req: int, layout: abi.Layout, _want_struct_on_error: bool = False,
+    def _ioctl(self, _op: str, _req: int, _layout: abi.Layout, _want_struct_on_error: bool = False,
                **fields: Any) -> Dict[str, Any]:
         if self._fd is None:
-            raise AxiDmaError(_errno.EBADF, op)
-        buf = layout.pack(**fields)
+            raise AxiDmaError(_errno.EBADF, _op)
+        buf = _layout.pack(**fields)
         try:
-            fcntl.ioctl(self._fd, req, buf, True)
+            fcntl.ioctl(self._fd, _req, buf, True)
         except OSError as e:
             nbytes = None
-            if _want_struct_on_error and "bytes" in layout.offsets:
-                nbytes = layout.unpack(buf)["bytes"]
-            raise AxiDmaError(e.errno or _errno.EIO, op, nbytes) from None
-        return layout.unpack(buf)
+            if _want_struct_on_error and "bytes" in _layout.offsets:
+                nbytes = _layout.unpack(buf)["bytes"]
+            raise AxiDmaError(e.errno or _errno.EIO, _op, nbytes) from None
+        return _layout.unpack(buf)
 
     def _chan_info(self, n: int) -> Channel:
         c = self._ioctl("CHAN_INFO", abi.IOC_CHAN_INFO, abi.CHAN_INFO, index=n)
