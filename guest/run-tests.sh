@@ -210,6 +210,11 @@ PREFIX="axi-rebound:" run_ctests -d "$axidev" -c tx loop_sizes
 # xilinx_dma itself complained about nothing (channel stop/reset timeouts, errors).
 check axi_xilinx_dma_quiet sh -c "! dmesg | grep -E 'xilinx-vdma [0-9a-f]+\.dma-controller' | grep -i -E 'cannot|error|timeout|fail'"
 
+# The Python package (lib/python) with Debian's python3 and numpy: arrays in DMA memory,
+# memcpy, select/asyncio, batches, errno values, loops and rings on the loopback provider
+# and the AXI DMA, the PYNQ-style example (lib/python/guest_tests/test_board.py).
+run_python_suite "$loopdev" "$axidev"
+
 # The conformance test (userspace-test/axi_dma_conformance.c: every documented statement of
 # the ABI, raw ioctls) on the three client nodes, all bound here.
 run_conformance

@@ -140,6 +140,15 @@ for crate in lib/rust tools/axidma tests/uapi-layout; do
   echo "$out" | grep -E "^test .* (ok|FAILED)$" | sed "s|^|  $crate: |"
 done
 
+# The Python package (lib/python): its layouts against the C header for x86_64, arm64 and
+# armhf, ioctl numbers, argument validation, errors, pip install. Every pytest test counts.
+out=$(cd "$REPO/lib/python" && python3 -m pytest -v -p no:cacheprovider tests 2>&1); rc=$?
+while read -r id st; do
+  case $st in PASSED) pass "python:host:$id" >/dev/null ;; SKIPPED) ;; *) fail "python:host:$id" "$st" ;; esac
+done < <(echo "$out" | sed -n 's/^tests\/\([^ ]*\) \(PASSED\|FAILED\|ERROR\|SKIPPED\).*/\1 \2/p')
+[ $rc = 0 ] && pass "python:host" || fail "python:host" "$(echo "$out" | grep -m3 -E 'FAILED|Error|error')"
+echo "$out" | tail -1 | sed 's|^|  lib/python: |'
+
 # The benchmark renderer (make bench) on a small sample: a table and a plot come out.
 sample=$(mktemp -d)
 cat > "$sample/s.json" <<'J'

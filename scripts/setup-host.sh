@@ -12,7 +12,8 @@ refresh=; [ "${1:-}" = --refresh ] && refresh=1
 stamp="$CACHE/host-setup.v6.stamp"
 if [ -z "$refresh" ] && [ -f "$stamp" ] && [ -x /usr/bin/rustc ] && [ -x "$BINDGEN" ] && command -v qemu-system-aarch64 >/dev/null \
    && [ -n "$(kseries_fetched)" ] && [ -x "$BUSYBOX_DIR/arm64/bin/busybox" ] && [ -x "$BUSYBOX_DIR/armhf/bin/busybox" ] \
-   && command -v dt-validate >/dev/null && python3 -c 'import matplotlib' 2>/dev/null; then
+   && command -v dt-validate >/dev/null && python3 -c 'import matplotlib' 2>/dev/null \
+   && python3 -c 'import pytest, wheel, numpy' 2>/dev/null; then
   log "host already set up (stamp $stamp)"
   exit 0
 fi
@@ -92,6 +93,13 @@ fi
 if ! python3 -c 'import matplotlib' 2>/dev/null; then
   log "pip install matplotlib"
   python3 -m pip install -q matplotlib
+fi
+
+# pytest runs the Python package's host tests; wheel lets `pip install ./lib/python` build
+# without fetching a build environment (setuptools before 70 needs it for bdist_wheel).
+if ! python3 -c 'import pytest, wheel, numpy' 2>/dev/null; then
+  log "pip install pytest wheel numpy"
+  python3 -m pip install -q pytest wheel numpy setuptools
 fi
 
 # busybox-static for both guest architectures (download only).
