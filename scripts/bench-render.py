@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Render `axidma bench --json` results: a Markdown table of throughput and ratios to the
-in-kernel baseline, plus a PNG plot. Usage: bench-render.py OUTDIR BOARD=FILE.json ..."""
+in-kernel baseline, plus a PNG plot. Usage: bench-render.py OUTDIR BOARD=FILE.json ...
+[python:BOARD=FILE.json ...] (lib/python/guest_tests/bench_loop.py: numpy against C)."""
 import json
 import os
 import sys
@@ -50,6 +51,19 @@ def table(board, data):
     return "\n".join(out) + "\n"
 
 
+def python_table(rows):
+    out = ["### Python (numpy) against C", "",
+           "1 MiB loopbacks on the loopback provider, median of the runs, the same system calls "
+           "(non-blocking receive, blocking send, wait) from `axidma` with numpy arrays and from "
+           "the C tool `axidma-demo loop`, interleaved in the same boot; ratio = C time / Python "
+           "time (1.0: no cost for Python).", "",
+           "| board | size | runs | numpy MB/s | C MB/s | ratio |", "|---|---:|---:|---:|---:|---:|"]
+    for board, d in rows:
+        out.append(f"| {board} | {fmt_size(d['size'])} | {d['iterations']} | {d['python_mb_per_s']:.1f} | "
+                   f"{d['c_mb_per_s']:.1f} | {d['ratio']:.2f} |")
+    return "\n".join(out) + "\n"
+
+
 def plot(path, results):
     try:
         import matplotlib
@@ -84,10 +98,16 @@ def main():
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
     results = []
+    py = []
     for arg in sys.argv[2:]:
         board, path = arg.split("=", 1)
-        results.append((board, load(path)))
+        if board.startswith("python:"):
+            py.append((board[len("python:"):], load(path)))
+        else:
+            results.append((board, load(path)))
     md = "".join(table(b, d) + "\n" for b, d in results)
+    if py:
+        md += python_table(py) + "\n"
     with open(os.path.join(outdir, "bench.md"), "w") as f:
         f.write(md)
     print(md)

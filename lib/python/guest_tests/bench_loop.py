@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+"""`make bench`: 1 MiB loopback throughput driven from numpy (axidma) against the C tool
+(axidma-demo loop) in the same boot, on the same device and the same system calls (a
+non-blocking receive, a blocking send, a wait for the receive).
+Usage: python3 bench_loop.py DEVICE [BYTES] [ITERATIONS] -> one JSON object on stdout."""
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import axidma
+
+
+def python_loop_us(dev, src, dst, n):
+    t0 = time.perf_counter()
+    rx = dev.recv_async(dst, n)
+    dev.send(src, n)
+    got = rx.wait()
+    t1 = time.perf_counter()
+    assert got == n
+    return (t1 - t0) * 1e6
+
+
+def c_loop_us(path, n):
+    out = subprocess.run(["axidma-demo", "loop", str(n)], capture_output=True, text=True,
+                         env={"AXIDMA_DEV": path, "PATH": "/bin:/usr/bin"}, check=True).stdout
+    m = re.search(r"looped (\d+) bytes tx->rx in ([0-9.]+) us: verified", out)
+    assert m and int(m.group(1)) == n, out
+    return float(m.group(2))
+
+
+def main():
+    path = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 1 << 20
+    iters = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    py, c = [], []
+    with axidma.Device(path) as dev:
+        src = dev.allocate(n, np.uint8, channel="tx")
+        dst = dev.allocate(n, np.uint8, channel="tx")
+        src[:] = np.arange(n, dtype=np.uint32).astype(np.uint8) * 13 + 1
+        python_loop_us(dev, src, dst, n)  # warm-up
+        assert np.array_equal(src, dst)
+        for _ in range(iters):  # interleaved: both see the same machine state
+            dst[:] = 0
+            py.append(python_loop_us(dev, src, dst, n))
+            c.append(c_loop_us(path, n))
+        assert np.array_equal(src, dst)
+    py_us, c_us = statistics.median(py), statistics.median(c)
+    print(json.dumps({"size": n, "iterations": iters, "python_us": round(py_us, 1), "c_us": round(c_us, 1),
+                      "python_mb_per_s": round(n / py_us, 1), "c_mb_per_s": round(n / c_us, 1),
+                      "ratio": round(c_us / py_us, 3)}))
+
+
+if __name__ == "__main__":
+    main()
