@@ -146,3 +146,54 @@ def test_pynq_module_imports():
     from axidma import pynq
     assert pynq.PynqBuffer is axidma.DmaArray
     assert callable(pynq.allocate) and pynq.DMA and pynq.Overlay
+
+
+def fake_array(dev, shape, dtype, bid=7, flags=0):
+    """A DmaArray over anonymous memory, wired like Device.allocate wires a real one."""
+    import mmap as _mmap
+    from axidma._device import DmaArray, _Mapping
+    n = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    mm = _mmap.mmap(-1, (n + 4095) // 4096 * 4096)
+    m = _Mapping(dev, bid, n, mm, 0, flags)
+    dev._buffers[bid] = m
+    a = m.bytes.view(dtype).reshape(shape).view(DmaArray)
+    a._dma = m
+    return a
+
+
+def test_views_know_their_buffer_and_offset():
+    d = fake_device()
+    a = fake_array(d, (8, 16), np.float64)
+    assert a.offset == 0 and a.buffer_id == 7 and not a.cached
+    v = a[2:4]
+    assert isinstance(v, axidma.DmaArray) and v.offset == 2 * 16 * 8 and v.buffer_id == 7
+    assert a.reshape(-1)[5:].offset == 40
+    assert a.view(np.uint8)[3:].offset == 3 * 128 and a.reshape(-1).view(np.uint8)[3:].offset == 3
+    assert a.device_address is None and a.physical_address is None
+    # what a transfer checks before the kernel sees it
+    assert d._own(v, "t") is a._dma
+    with pytest.raises(ValueError):
+        d._own(a[:, ::2], "t")  # not contiguous
+    with pytest.raises(ValueError):
+        fake_device()._own(a, "t")  # another Device's array
+    with pytest.raises(ValueError):
+        d.memcpy(a[:1], a, channel="mem")  # does not fit
+    with pytest.raises(ValueError):
+        d.send(a, nbytes=a.nbytes + 1, channel="tx")
+    with pytest.raises(ValueError):
+        d.send(a, nbytes=0, channel="tx")
+    with pytest.raises(TypeError):
+        d.send(a, nbytes=1.5, channel="tx")
+    # freeing: the id goes (FREE fails here: no file, but the array is marked), data stays
+    a[:] = 3.5
+    with pytest.raises(axidma.AxiDmaError):
+        a.free()
+    with pytest.raises(ValueError):
+        v.buffer_id
+    with pytest.raises(ValueError):
+        d.memcpy(a, a, channel="mem")
+    assert (a == 3.5).all()
+    # a plain copy is a plain array
+    import pickle
+    c = pickle.loads(pickle.dumps(v))
+    assert type(c) is np.ndarray and (c == 3.5).all()

@@ -476,6 +476,7 @@ class Device:
         self._fd: Optional[int] = None
         self._buffers: Dict[int, _Mapping] = {}
         self._inflight: Dict[int, Transfer] = {}
+        self.pending = 0  # transfers of this file in flight at the last reap()
         try:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
         except OSError as e:
