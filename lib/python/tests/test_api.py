@@ -184,10 +184,10 @@ def test_views_know_their_buffer_and_offset():
         d.send(a, nbytes=0, channel="tx")
     with pytest.raises(TypeError):
         d.send(a, nbytes=1.5, channel="tx")
-    # freeing: the id goes (FREE fails here: no file, but the array is marked), data stays
+    # freeing: the id goes (no file here: no FREE call), the data stays readable
     a[:] = 3.5
-    with pytest.raises(axidma.AxiDmaError):
-        a.free()
+    a.free()
+    a.free()  # twice is harmless
     with pytest.raises(ValueError):
         v.buffer_id
     with pytest.raises(ValueError):
