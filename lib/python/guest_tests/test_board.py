@@ -376,8 +376,21 @@ def test_ring_axi():
 
 
 def test_pynq_example():
-    """The PYNQ DMA loopback example, as written for PYNQ but for the import line."""
-    os.environ["AXIDMA_DEV"] = need(LOOP)
+    """The PYNQ DMA loopback example, as written for PYNQ but for the import line, on the
+    loopback provider and on the AXI DMA (send started before the receive, as PYNQ does)."""
+    saved = os.environ.get("AXIDMA_DEV")
+    try:
+        for path in (LOOP, AXI):
+            _pynq_example(need(path))
+    finally:
+        if saved is None:
+            os.environ.pop("AXIDMA_DEV", None)
+        else:
+            os.environ["AXIDMA_DEV"] = saved
+
+
+def _pynq_example(path):
+    os.environ["AXIDMA_DEV"] = path
     from axidma import pynq
     pynq._device = None
     # ---- the PYNQ example, unchanged:
