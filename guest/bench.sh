@@ -13,6 +13,7 @@ if [ -x /usr/bin/python3 ] && insmod /lib/modules/axi_dma_loopback.ko; then
   echo "@@PYBENCH-BEGIN"
   python3 /guest/python/bench_loop.py "$loopdev" 1048576 ${PYBENCH_ITERS:-20}
   echo "@@PYBENCH-END"
-  rmmod axi_dma_loopback
 fi
+# The client first: it holds the loopback provider's channels.
 rmmod axi_dma_mod
+rmmod axi_dma_loopback 2>/dev/null

@@ -12,5 +12,7 @@ python3 -c 'import numpy, axidma; print("# python import:", numpy.__version__, a
 echo "# python import took $(( $(date +%s) - t0 )) s"
 run_python_suite "$loopdev" "$axidev"
 echo "# python suite took $(( $(date +%s) - t0 )) s"
+# Not a check: the benchmark `make bench` runs (numpy against C, 1 MiB loopbacks), shorter.
+python3 /guest/python/bench_loop.py "$loopdev" 1048576 10 | sed 's/^/# bench: /'
 check rmmod rmmod axi_dma_mod
 check loopback_provider_unload rmmod axi_dma_loopback

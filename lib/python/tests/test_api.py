@@ -19,6 +19,8 @@ def fake_device(max_buffer_size=1 << 20):
     d._fd = None
     d._buffers = {}
     d._inflight = {}
+    d._picked = {}
+    d.pending = 0
     d.info = Info(1, 2, 3, 64, 64, max_buffer_size)
     d.channels = [
         Channel(0, "tx", "dma0chan0", abi.DIR_MEM_TO_DEV, 4, 1 << 20, 1, False, 1, abi.CHAN_STREAMING),

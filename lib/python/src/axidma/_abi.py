@@ -69,10 +69,22 @@ class Layout:
         # how many values each field takes in a flat pack()/unpack() tuple
         self._counts = [int(code[:-1]) if code[:-1].isdigit() and not code.endswith("s") else 1
                         for _, code in fields]
+        self._scalar = all(n == 1 and not code.endswith("s") for (_, code), n in zip(fields, self._counts))
+        self._zero = [0] * len(fields)
+        self._index = {name: i for i, name in enumerate(self.names)}
 
     def pack(self, **values: Any) -> bytearray:
         """A zeroed structure with the given fields set (the driver's zero rule)."""
-        flat: List[Any] = []
+        if self._scalar:  # the fast path: every field one value
+            flat = self._zero[:]
+            idx = self._index
+            try:
+                for k, v in values.items():
+                    flat[idx[k]] = v
+            except KeyError:
+                raise TypeError(f"{self.cname} has no field(s) {sorted(set(values) - set(idx))}") from None
+            return bytearray(self._struct.pack(*flat))
+        flat = []
         for (name, code), n in zip(self.fields, self._counts):
             v = values.pop(name, None)
             if code.endswith("s"):
@@ -88,6 +100,8 @@ class Layout:
     def unpack(self, data: Any, offset: int = 0) -> Dict[str, Any]:
         """The fields of a structure as a dict (char arrays decoded up to their NUL)."""
         flat = self._struct.unpack_from(data, offset)
+        if self._scalar:
+            return dict(zip(self.names, flat))
         out: Dict[str, Any] = {}
         i = 0
         for (name, code), n in zip(self.fields, self._counts):

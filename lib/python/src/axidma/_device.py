@@ -8,6 +8,7 @@ import errno as _errno
 import fcntl
 import mmap
 import os
+import struct
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -477,6 +478,7 @@ class Device:
         self._buffers: Dict[int, _Mapping] = {}
         self._inflight: Dict[int, Transfer] = {}
         self.pending = 0  # transfers of this file in flight at the last reap()
+        self._picked: Dict[Any, Channel] = {}
         try:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
         except OSError as e:
@@ -571,19 +573,32 @@ class Device:
             raise ValueError(f"no channel named {spec!r} ({', '.join(c.name for c in self.channels)})")
         raise TypeError("channel must be an index or a name")
 
+    _WHAT = {"memcpy": (abi.DIR_MEM_TO_MEM, None), "send": (abi.DIR_MEM_TO_DEV, "tx"),
+             "recv": (abi.DIR_DEV_TO_MEM, "rx")}
+
     def _pick(self, spec: ChanSpec, what: str) -> Channel:
+        """The channel for a transfer of kind `what` (checked), by spec or by default."""
+        key = (spec if not isinstance(spec, Channel) else spec.index, what)
+        try:
+            return self._picked[key]
+        except (KeyError, TypeError, AttributeError):
+            pass
+        bit, want = self._WHAT[what]
         if spec is not None:
             c = self.channel(spec)
         else:
             # A channel that can: prefer the conventional name, then the first one.
-            want = {"memcpy": None, "send": "tx", "recv": "rx"}[what]
-            able = [c for c in self.channels if what in c.capabilities]
+            able = [c for c in self.channels if c.directions & bit]
             if not able:
                 raise AxiDmaError(_errno.EOPNOTSUPP, f"{what}: no channel of {self.path} can")
             named = [c for c in able if c.name == want]
             c = (named or able)[0]
-        if what not in c.capabilities:
+        if not c.directions & bit:
             raise AxiDmaError(_errno.EOPNOTSUPP, f"{what} on channel {c.name!r} (it can: {', '.join(c.capabilities)})")
+        try:
+            self._picked[key] = c
+        except (TypeError, AttributeError):
+            pass
         return c
 
     # ------------------------------------------------------------------ buffers
@@ -667,24 +682,37 @@ class Device:
             raise ValueError(f"{what}: a transfer moves at least one byte")
         return n
 
+    _XFER_OUT = struct.Struct("=QQi")  # xfer_id, bytes, error at their offset
+
     def _xfer(self, op: str, kind: int, chan: Channel, n: int, src: Optional[DmaArray],
               dst: Optional[DmaArray], nonblock: bool, timeout: Optional[float],
-              rx_chan: int = 0, user_data: int = 0) -> Dict[str, Any]:
-        sm = self._own(src, op) if src is not None else None
-        dm = self._own(dst, op) if dst is not None else None
-        if sm is not None and sm.flags & abi.ALLOC_CACHED:
-            self._sync(sm, abi.SYNC_FOR_DEVICE, src.offset, n)  # type: ignore[union-attr]
-        fields = dict(chan=chan.index, kind=kind, len=n, timeout_ms=_ms(timeout),
-                      flags=abi.XFER_NONBLOCK if nonblock else 0, rx_chan=rx_chan,
-                      user_data=user_data)
-        if sm is not None:
-            fields.update(src_buf=sm.id, src_off=src.offset)  # type: ignore[union-attr]
-        if dm is not None:
-            fields.update(dst_buf=dm.id, dst_off=dst.offset)  # type: ignore[union-attr]
-        r = self._ioctl(op, abi.IOC_XFER, abi.XFER, _want_struct_on_error=True, **fields)
-        if not nonblock and dm is not None and dm.flags & abi.ALLOC_CACHED and r["bytes"]:
-            self._sync(dm, abi.SYNC_FOR_CPU, dst.offset, r["bytes"])  # type: ignore[union-attr]
-        return r
+              rx_chan: int = 0, user_data: int = 0) -> Tuple[int, int]:
+        """One XFER (the hot path: packed directly); returns (xfer_id, bytes)."""
+        src_id = src_off = dst_id = dst_off = 0
+        sm = dm = None
+        if src is not None:
+            sm = self._own(src, op)
+            src_id, src_off = sm.id, src.offset
+            if sm.flags & abi.ALLOC_CACHED:
+                self._sync(sm, abi.SYNC_FOR_DEVICE, src_off, n)
+        if dst is not None:
+            dm = self._own(dst, op)
+            dst_id, dst_off = dm.id, dst.offset
+        if self._fd is None:
+            raise AxiDmaError(_errno.EBADF, op)
+        buf = bytearray(abi.XFER._struct.pack(
+            chan.index, kind, src_id, dst_id, src_off, dst_off, n,
+            abi.XFER_NONBLOCK if nonblock else 0, _ms(timeout) if timeout is not None else 0,
+            user_data, 0, 0, 0, rx_chan))
+        try:
+            fcntl.ioctl(self._fd, abi.IOC_XFER, buf, True)
+        except OSError as e:
+            _, nbytes, _ = self._XFER_OUT.unpack_from(buf, abi.XFER.offsets["xfer_id"])
+            raise AxiDmaError(e.errno or _errno.EIO, op, nbytes) from None
+        xid, nbytes, _ = self._XFER_OUT.unpack_from(buf, abi.XFER.offsets["xfer_id"])
+        if not nonblock and dm is not None and dm.flags & abi.ALLOC_CACHED and nbytes:
+            self._sync(dm, abi.SYNC_FOR_CPU, dst_off, nbytes)
+        return xid, nbytes
 
     def memcpy(self, dst: DmaArray, src: DmaArray, nbytes: Optional[int] = None,
                channel: ChanSpec = None, timeout: Optional[float] = None) -> int:
@@ -693,14 +721,14 @@ class Device:
         if n > dst.nbytes:
             raise ValueError(f"memcpy: {n} bytes do not fit in dst ({dst.nbytes})")
         return self._xfer("memcpy", abi.XFER_MEMCPY, self._pick(channel, "memcpy"), n, src, dst,
-                          False, timeout)["bytes"]
+                          False, timeout)[1]
 
     def send(self, src: DmaArray, nbytes: Optional[int] = None, channel: ChanSpec = None,
              timeout: Optional[float] = None) -> int:
         """Send src to the device (MM2S, "tx"); the bytes sent."""
         n = self._len(src, nbytes, "send")
         return self._xfer("send", abi.XFER_TO_DEV, self._pick(channel, "send"), n, src, None,
-                          False, timeout)["bytes"]
+                          False, timeout)[1]
 
     def recv(self, dst: DmaArray, nbytes: Optional[int] = None, channel: ChanSpec = None,
              timeout: Optional[float] = None) -> int:
@@ -708,7 +736,7 @@ class Device:
         shorter packet ends it early)."""
         n = self._len(dst, nbytes, "recv")
         return self._xfer("recv", abi.XFER_FROM_DEV, self._pick(channel, "recv"), n, None, dst,
-                          False, timeout)["bytes"]
+                          False, timeout)[1]
 
     def loop(self, src: DmaArray, dst: DmaArray, nbytes: Optional[int] = None,
              channel: ChanSpec = None, rx_channel: ChanSpec = None,
@@ -726,12 +754,12 @@ class Device:
         else:
             rx = self._pick(rx_channel, "recv")
         return self._xfer("loop", abi.XFER_LOOPBACK, tx, n, src, dst, False, timeout,
-                          rx_chan=rx.index)["bytes"]
+                          rx_chan=rx.index)[1]
 
     def _async(self, op: str, kind: int, chan: Channel, n: int, src: Optional[DmaArray],
                dst: Optional[DmaArray], user_data: int) -> Transfer:
-        r = self._xfer(op, kind, chan, n, src, dst, True, None, user_data=user_data)
-        t = Transfer(self, r["xfer_id"], op, chan.index, n, dst, user_data)
+        xid, _ = self._xfer(op, kind, chan, n, src, dst, True, None, user_data=user_data)
+        t = Transfer(self, xid, op, chan.index, n, dst, user_data)
         self._inflight[t.id] = t
         return t
 
