@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """`make bench`: 1 MiB loopback throughput driven from numpy (axidma) against the C tool
 (axidma-demo loop) in the same boot, on the same device and the same system calls (a
-non-blocking receive, a blocking send, a wait for the receive).
+non-blocking receive, a blocking send, a wait for the receive), and Device.loop() (one
+LOOPBACK call, what a Python program would write) against the same C runs.
 Usage: python3 bench_loop.py DEVICE [BYTES] [ITERATIONS] -> one JSON object on stdout."""
 import json
 import re
@@ -25,6 +26,14 @@ def python_loop_us(dev, src, dst, n):
     return (t1 - t0) * 1e6
 
 
+def python_paired_us(dev, src, dst, n):
+    t0 = time.perf_counter()
+    got = dev.loop(src, dst, n)  # one LOOPBACK call: what a Python program would write
+    t1 = time.perf_counter()
+    assert got == n
+    return (t1 - t0) * 1e6
+
+
 def c_loop_us(path, n):
     out = subprocess.run(["axidma-demo", "loop", str(n)], capture_output=True, text=True,
                          env={"AXIDMA_DEV": path, "PATH": "/bin:/usr/bin"}, check=True).stdout
@@ -37,7 +46,7 @@ def main():
     path = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1 << 20
     iters = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-    py, c = [], []
+    py, pl, c = [], [], []
     with axidma.Device(path) as dev:
         src = dev.allocate(n, np.uint8, channel="tx")
         dst = dev.allocate(n, np.uint8, channel="tx")
@@ -48,11 +57,13 @@ def main():
             dst[:] = 0
             py.append(python_loop_us(dev, src, dst, n))
             c.append(c_loop_us(path, n))
+            pl.append(python_paired_us(dev, src, dst, n))
         assert np.array_equal(src, dst)
-    py_us, c_us = statistics.median(py), statistics.median(c)
+    py_us, c_us, pl_us = statistics.median(py), statistics.median(c), statistics.median(pl)
     print(json.dumps({"size": n, "iterations": iters, "python_us": round(py_us, 1), "c_us": round(c_us, 1),
                       "python_mb_per_s": round(n / py_us, 1), "c_mb_per_s": round(n / c_us, 1),
-                      "ratio": round(c_us / py_us, 3)}))
+                      "ratio": round(c_us / py_us, 3), "python_loop_us": round(pl_us, 1),
+                      "python_loop_mb_per_s": round(n / pl_us, 1), "ratio_loop": round(c_us / pl_us, 3)}))
 
 
 if __name__ == "__main__":
