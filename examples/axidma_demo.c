@@ -5,7 +5,8 @@
  *
  *   axidma-demo info
  *   axidma-demo copy BYTES [CHANNEL-NAME]
- *   axidma-demo loop BYTES [TX-NAME RX-NAME]     AXI DMA: tx -> (PL loopback) -> rx
+ *   axidma-demo loop BYTES [TX-NAME RX-NAME [N]] AXI DMA: tx -> (PL loopback) -> rx
+ *                                                (N times over the same buffers, one line each)
  *
  * Build: cc -O2 -o axidma-demo axidma_demo.c ../lib/c/axidma.c
  */
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s info | copy BYTES [CHANNEL] | loop BYTES [TX RX]\n", argv[0]);
+		fprintf(stderr, "usage: %s info | copy BYTES [CHANNEL] | loop BYTES [TX RX [N]]\n", argv[0]);
 		return 2;
 	}
 	r = axidma_open(&d, getenv("AXIDMA_DEV"));
@@ -95,25 +96,28 @@ int main(int argc, char **argv)
 			return die("allocate", r);
 		for (uint64_t i = 0; i < n; i++)
 			src.ptr[i] = (uint8_t)(i * 13 + 1);
-		memset(dst.ptr, 0, n);
-		/* Receive first (non-blocking), then send; wait for the receive. */
-		x.chan = rx; x.kind = AXI_DMA_XFER_FROM_DEV; x.dst_buf = dst.id; x.len = n;
-		x.flags = AXI_DMA_XFER_NONBLOCK;
-		t0 = now();
-		if ((r = axidma_xfer(&d, &x)))
-			return die("start rx", r);
-		if ((r = axidma_send(&d, tx, &src, 0, n, 0)))
-			return die("tx", r);
-		{
-			struct axi_dma_wait w;
+		for (int it = 0, iters = argc > 5 ? atoi(argv[5]) : 1; it < iters; it++) {
+			memset(dst.ptr, 0, n);
+			memset(&x, 0, sizeof(x));
+			/* Receive first (non-blocking), then send; wait for the receive. */
+			x.chan = rx; x.kind = AXI_DMA_XFER_FROM_DEV; x.dst_buf = dst.id; x.len = n;
+			x.flags = AXI_DMA_XFER_NONBLOCK;
+			t0 = now();
+			if ((r = axidma_xfer(&d, &x)))
+				return die("start rx", r);
+			if ((r = axidma_send(&d, tx, &src, 0, n, 0)))
+				return die("tx", r);
+			{
+				struct axi_dma_wait w;
 
-			if ((r = axidma_wait(&d, x.xfer_id, 0, &w)))
-				return die("rx", r);
-			got = w.bytes;
+				if ((r = axidma_wait(&d, x.xfer_id, 0, &w)))
+					return die("rx", r);
+				got = w.bytes;
+			}
+			t1 = now();
+			printf("looped %llu bytes tx->rx in %.1f us: %s\n", (unsigned long long)got, (t1 - t0) * 1e6,
+			       got == n && !memcmp(src.ptr, dst.ptr, n) ? "verified" : "DATA MISMATCH");
 		}
-		t1 = now();
-		printf("looped %llu bytes tx->rx in %.1f us: %s\n", (unsigned long long)got, (t1 - t0) * 1e6,
-		       got == n && !memcmp(src.ptr, dst.ptr, n) ? "verified" : "DATA MISMATCH");
 		return 0;
 	}
 	return 2;
