@@ -11,7 +11,7 @@ if [ -x /usr/bin/python3 ] && insmod /lib/modules/axi_dma_loopback.ko; then
   sleep 0.5
   loopdev=/dev/$(ls /sys/bus/platform/devices/dma-user-loop/misc/ 2>/dev/null | head -1)
   echo "@@PYBENCH-BEGIN"
-  python3 /guest/python/bench_loop.py "$loopdev" 1048576 ${PYBENCH_ITERS:-20}
+  python3 /guest/python/bench_loop.py "$loopdev" 1048576 ${PYBENCH_ITERS:-60}
   echo "@@PYBENCH-END"
 fi
 # The client first: it holds the loopback provider's channels.

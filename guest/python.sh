@@ -13,7 +13,7 @@ echo "# python import took $(( $(date +%s) - t0 )) s"
 run_python_suite "$loopdev" "$axidev"
 echo "# python suite took $(( $(date +%s) - t0 )) s"
 # Not a check: the benchmark `make bench` runs (numpy against C, 1 MiB loopbacks), shorter.
-python3 /guest/python/bench_loop.py "$loopdev" 1048576 10 | sed 's/^/# bench loopback: /'
-python3 /guest/python/bench_loop.py "$axidev" 1048576 10 | sed 's/^/# bench axi: /'
+python3 /guest/python/bench_loop.py "$loopdev" 1048576 30 | sed 's/^/# bench loopback: /'
+python3 /guest/python/bench_loop.py "$axidev" 1048576 30 | sed 's/^/# bench axi: /'
 check rmmod rmmod axi_dma_mod
 check loopback_provider_unload rmmod axi_dma_loopback

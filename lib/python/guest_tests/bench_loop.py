@@ -55,7 +55,7 @@ def main():
         src[:] = np.arange(n, dtype=np.uint32).astype(np.uint8) * 13 + 1
         python_loop_us(dev, src, dst, n)  # warm-up
         assert np.array_equal(src, dst)
-        k = 5
+        k = 3
         for _ in range(max(1, iters // k)):  # interleaved in rounds: all see the same machine state
             c += c_loop_us(path, n, k)
             for _ in range(k):
