@@ -21,7 +21,7 @@ use core::mem::size_of;
 /// ABI version reported by `AXI_DMA_IOC_INFO`: changes only with an incompatible ABI.
 pub(crate) const ABI_VERSION: u32 = 1;
 /// ABI revision reported by `AXI_DMA_IOC_INFO`: counts compatible additions.
-pub(crate) const ABI_REVISION: u32 = 2;
+pub(crate) const ABI_REVISION: u32 = 3;
 /// `AXI_DMA_IOC_MAGIC`.
 pub(crate) const MAGIC: u32 = 0xAD;
 /// `AXI_DMA_NAME_LEN`.
@@ -46,6 +46,9 @@ pub(crate) const ALLOC_TO_DEVICE: u32 = 1 << 1;
 pub(crate) const ALLOC_FROM_DEVICE: u32 = 1 << 2;
 /// `AXI_DMA_XFER_NONBLOCK`.
 pub(crate) const XFER_NONBLOCK: u32 = 1 << 0;
+/// `AXI_DMA_KBENCH_*`.
+pub(crate) const KBENCH_BARE: u32 = 1 << 0;
+pub(crate) const KBENCH_LOOPBACK: u32 = 1 << 1;
 /// `AXI_DMA_STATE_*`.
 pub(crate) const STATE_PENDING: u32 = 0;
 pub(crate) const STATE_DONE: u32 = 1;
@@ -208,7 +211,7 @@ pub(crate) struct KBench {
     pub(crate) depth: u32,
     pub(crate) len: u64,
     pub(crate) iters: u32,
-    pub(crate) pad: u32,
+    pub(crate) flags: u32,
     pub(crate) total_ns: u64,
     pub(crate) submit_ns: u64,
 }
@@ -410,7 +413,7 @@ inputs! {
     Wait { xfer_id, timeout_ms }
     Cancel { chan }
     SlaveConfig { chan, direction, dev_addr, addr_width, maxburst }
-    KBench { chan, src_buf, dst_buf, depth, len, iters }
+    KBench { chan, src_buf, dst_buf, depth, len, iters, flags }
     Sync { id, op, offset, len }
     StreamStart { chan, direction, buf, count, offset, slot_size, flags }
     StreamPush { chan, count, lens }

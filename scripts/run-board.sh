@@ -24,11 +24,11 @@ initrd=$("$REPO/scripts/mkinitramfs.sh" "$b" "$ko" "$ubin")
 kimg="$(kernel_out "$b")/$(board_image "$b")"
 dtb="$(dtb_dir)/$b-qemu.dtb"
 
-# Test runs use QEMU built with the project's patches (an AXI DMA in the PL,
-# scripts/build-qemu.sh) and the DTs that describe it; demo, bench and soak keep Debian's
-# QEMU and the plain DTs.
+# Test and bench runs use QEMU built with the project's patches (an AXI DMA in the PL,
+# scripts/build-qemu.sh) and the DTs that describe it; demo and soak keep Debian's QEMU and
+# the plain DTs.
 qemu_arm=qemu-system-arm; qemu_aarch64=qemu-system-aarch64
-if [ "$mode" = test ] || [ "$mode" = conformance ]; then
+if [ "$mode" = test ] || [ "$mode" = conformance ] || [ "$mode" = bench ]; then
   # AXI_DMA_QEMU_ARM / AXI_DMA_QEMU_AARCH64: other binaries for experiments (e.g. without
   # a patch).
   case $b in
@@ -39,7 +39,8 @@ if [ "$mode" = test ] || [ "$mode" = conformance ]; then
 fi
 
 # Both CPUs of the Zynq-7000 come up only with the project's QEMU patch 0004 (its SLCR
-# releases CPU1): test runs have it; demo, bench and soak on Debian's QEMU run on one CPU.
+# releases CPU1): test runs have it; demo and soak on Debian's QEMU run on one CPU, and so
+# does bench (fewer variables in a per-transfer cost measurement).
 zynq_smp=; { [ "$mode" = test ] || [ "$mode" = conformance ]; } && zynq_smp="-smp 2"
 # panic=3 and softlockup_panic=1: a guest that panics or locks up reboots, and -no-reboot
 # makes QEMU exit (a failure at once, instead of a spinning guest until GUEST_TIMEOUT).
@@ -51,9 +52,13 @@ case $b in
     qemu=("$qemu_arm" -M xilinx-zynq-a9 $zynq_smp -m 1024 -serial null -serial mon:stdio
           -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
 esac
-log "booting $b ($mode, Linux $KVER); serial log: $log"
+# BENCH_ICOUNT=1 (make bench's default): deterministic instruction counting, so the guest's
+# clock counts guest instructions (1 ns each) instead of host time: the benchmark's times
+# become instruction counts, free of the host's scheduling noise.
+icount=(); if [ "$mode" = bench ] && [ "${BENCH_ICOUNT:-0}" = 1 ]; then icount=(-icount shift=0,sleep=off); fi
+log "booting $b ($mode, Linux $KVER, $(kflavour) kernel${icount:+, -icount}); serial log: $log"
 set +e
-timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" -nographic -no-reboot -audio none \
+timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" "${icount[@]}" -nographic -no-reboot -audio none \
   -kernel "$kimg" -dtb "$dtb" -initrd "$initrd" </dev/null >"$log" 2>&1
 rc=$?
 set -e

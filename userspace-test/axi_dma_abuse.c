@@ -156,6 +156,12 @@ static int t_fuzz(void)
 			uint32_t it = 1 + (uint32_t)(rnd() % 8);
 
 			memcpy(arg + 24, &it, 4);
+			if (rnd() % 2) {
+				/* Revision 3's flags: BARE, LOOPBACK, both, or neither. */
+				uint32_t f = (uint32_t)(rnd() % 4);
+
+				memcpy(arg + 28, &f, 4);
+			}
 		}
 		if (cmd == AXI_DMA_IOC_REAP && rnd() % 2) {
 			uint64_t p = rnd() % 2 ? (uint64_t)(uintptr_t)(arena + pg) : pick(v64, sizeof(v64) / 8);

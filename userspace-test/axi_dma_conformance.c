@@ -1256,11 +1256,97 @@ static int c_kbench(void)
 	K(len, 65537, EINVAL);
 	K(chan, nch, EINVAL);
 	K(src_buf, s.id + d.id + 100, ENOENT);
-	/* ABI 2 */
-	K(pad, 1, EINVAL);
+	/* ABI 2; revision 3: flags other than AXI_DMA_KBENCH_* */
+	K(flags, 1u << 2, EINVAL);
+	K(flags, 0x80000000u, EINVAL);
 	K(total_ns, 1, EINVAL);
 	K(submit_ns, 1, EINVAL);
 #undef K
+	close(fd);
+	return 0;
+}
+
+/* Revision 3: AXI_DMA_KBENCH_BARE, "the bare dmaengine path", is still a memcpy of
+ * src_buf into dst_buf, depth in flight, checked like XFER, nothing left in flight. */
+static int c_kbench_bare(void)
+{
+	int fd;
+	struct buf s, d;
+	struct axi_dma_kbench k;
+	struct axi_dma_completion c[1];
+	uint32_t pend = 9;
+
+	OPEN(fd);
+	ALLOC(fd, mc, 65536, &s);
+	ALLOC(fd, mc, 65536, &d);
+	fill(s.p, 65536, 91);
+	k = (struct axi_dma_kbench){ .chan = mc, .src_buf = s.id, .dst_buf = d.id, .depth = 8, .len = 65536,
+				     .iters = 40, .flags = AXI_DMA_KBENCH_BARE };
+	OK(io(fd, AXI_DMA_IOC_KBENCH, &k));
+	CHECK(k.total_ns > 0 && k.submit_ns <= k.total_ns && k.flags == AXI_DMA_KBENCH_BARE,
+	      "total_ns %llu submit_ns %llu flags %#x", (unsigned long long)k.total_ns,
+	      (unsigned long long)k.submit_ns, k.flags);
+	CHECK(!memcmp(s.p, d.p, 65536), "bare KBENCH's copies differ");
+	CHECK(reap(fd, c, 1, 0, 0, &pend) == 0 && pend == 0, "something in flight or to reap after KBENCH (pending %u)", pend);
+	/* Checked like XFER: a range past the buffer, an unknown buffer. */
+	k = (struct axi_dma_kbench){ .chan = mc, .src_buf = s.id, .dst_buf = d.id, .depth = 1, .len = 65537,
+				     .iters = 1, .flags = AXI_DMA_KBENCH_BARE };
+	WANT(io(fd, AXI_DMA_IOC_KBENCH, &k), EINVAL);
+	k.len = 64;
+	k.dst_buf = s.id + d.id + 100;
+	WANT(io(fd, AXI_DMA_IOC_KBENCH, &k), ENOENT);
+	close(fd);
+	return 0;
+}
+
+/* Revision 3: AXI_DMA_KBENCH_LOOPBACK: src_buf sent on chan, received into dst_buf on its
+ * pair, with and without BARE. A channel that cannot send: EOPNOTSUPP. */
+static int c_kbench_loopback(void)
+{
+	int fd;
+	struct buf s, d;
+	struct axi_dma_kbench k;
+	uint32_t f;
+
+	OPEN(fd);
+	ALLOC(fd, stx, 16384, &s);
+	ALLOC(fd, srx, 16384, &d);
+	for (f = 0; f < 2; f++) {
+		fill(s.p, 16384, 13 + f);
+		memset(d.p, 0, 16384);
+		k = (struct axi_dma_kbench){ .chan = stx, .src_buf = s.id, .dst_buf = d.id, .depth = 1, .len = 16384,
+					     .iters = 6, .flags = AXI_DMA_KBENCH_LOOPBACK | (f ? AXI_DMA_KBENCH_BARE : 0) };
+		OK(io(fd, AXI_DMA_IOC_KBENCH, &k));
+		CHECK(k.total_ns > 0, "flags %#x: total_ns 0", k.flags);
+		CHECK(!memcmp(s.p, d.p, 16384), "KBENCH loopback (flags %#x): received data differs", k.flags);
+	}
+	k = (struct axi_dma_kbench){ .chan = srx, .src_buf = d.id, .dst_buf = s.id, .depth = 1, .len = 4096,
+				     .iters = 1, .flags = AXI_DMA_KBENCH_LOOPBACK };
+	WANT(io(fd, AXI_DMA_IOC_KBENCH, &k), EOPNOTSUPP);
+	close(fd);
+	return 0;
+}
+
+/* KBENCH_LOOPBACK on a channel without a pair (CHAN_INFO pair = AXI_DMA_NO_PAIR): EINVAL. */
+static int c_kbench_loopback_nopair(void)
+{
+	int fd;
+	uint32_t i;
+	struct buf s, d;
+
+	OPEN(fd);
+	for (i = 0; i < nch; i++) {
+		struct axi_dma_chan_info ci = { .index = i };
+
+		OK(io(fd, AXI_DMA_IOC_CHAN_INFO, &ci));
+		if (ci.pair != AXI_DMA_NO_PAIR)
+			continue;
+		ALLOC(fd, i, 4096, &s);
+		ALLOC(fd, i, 4096, &d);
+		struct axi_dma_kbench k = { .chan = i, .src_buf = s.id, .dst_buf = d.id, .depth = 1, .len = 4096,
+					    .iters = 1, .flags = AXI_DMA_KBENCH_LOOPBACK };
+		WANT(io(fd, AXI_DMA_IOC_KBENCH, &k), EINVAL);
+	}
 	close(fd);
 	return 0;
 }
@@ -2603,6 +2689,9 @@ static const struct check {
 	{ "poll", c_poll, MEMCPY },
 	{ "kbench", c_kbench, MEMCPY },
 	{ "kbench_claims", c_kbench_claims, MEMCPY },
+	{ "kbench_bare", c_kbench_bare, MEMCPY },
+	{ "kbench_loopback", c_kbench_loopback, STREAM },
+	{ "kbench_loopback_nopair", c_kbench_loopback_nopair, ANY },
 	{ "claim", c_claim, MEMCPY },
 	{ "slave_config_memcpy_only", c_slave_config_memcpy_only, NOSLAVE },
 	{ "slave_config_einval", c_slave_config_einval, SLAVE },

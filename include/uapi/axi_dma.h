@@ -23,10 +23,12 @@
  *              and reports each channel's own directions; AXI_DMA_IOC_SLAVE_CONFIG_GET;
  *              AXI_DMA_IOC_SUBMIT (batches);
  *              padding, reserved and output-only fields of a request must be zero.
+ *  revision 3  struct axi_dma_kbench: `flags` (was `pad`): AXI_DMA_KBENCH_BARE (the bare
+ *              dmaengine floor) and AXI_DMA_KBENCH_LOOPBACK (tx -> rx round trips).
  * docs/uapi.md is the reference: every field, errno, limit and default of every ioctl.
  */
 #define AXI_DMA_ABI_VERSION 1
-#define AXI_DMA_ABI_REVISION 2
+#define AXI_DMA_ABI_REVISION 3
 #define AXI_DMA_IOC_MAGIC 0xAD
 #define AXI_DMA_MAX_CHANNELS 8
 #define AXI_DMA_NAME_LEN 32
@@ -175,12 +177,22 @@ struct axi_dma_slave_config {
 };
 
 /*
- * In-kernel measurement, the baseline of the benchmarks: `iters` memcpys of `len` bytes
+ * In-kernel measurement, the baselines of the benchmarks: `iters` memcpys of `len` bytes
  * between two of this file's buffers on `chan`, submitted from the kernel with `depth`
  * in flight and no user space in the loop. It owns the channel while it runs (EBUSY for
  * other files), is checked like a memcpy XFER, ends with EINTR on SIGKILL and with
  * ETIMEDOUT after 5 minutes, and never returns with a transfer in flight.
+ * Flags (revision 3):
+ *  AXI_DMA_KBENCH_BARE      the floor: the bare dmaengine path (prepare, submit, issue,
+ *                           sleep until the callback) with none of the driver's per-transfer
+ *                           machinery (records, lists, statistics); without it the loop
+ *                           runs through the same path as XFER.
+ *  AXI_DMA_KBENCH_LOOPBACK  round trips instead of memcpys: `src_buf` is sent on `chan`
+ *                           (a slave channel that sends) and received into `dst_buf` on its
+ *                           pair (CHAN_INFO `pair`); both channels are owned while it runs.
  */
+#define AXI_DMA_KBENCH_BARE     (1u << 0)
+#define AXI_DMA_KBENCH_LOOPBACK (1u << 1)
 struct axi_dma_kbench {
 	__u32 chan;       /* in */
 	__u32 src_buf;    /* in */
@@ -188,7 +200,7 @@ struct axi_dma_kbench {
 	__u32 depth;      /* in: 1 .. 64 transfers in flight */
 	__u64 len;        /* in: bytes per transfer */
 	__u32 iters;      /* in: 1 .. 1000000 */
-	__u32 pad;
+	__u32 flags;      /* in: AXI_DMA_KBENCH_* (0 before revision 3) */
 	__u64 total_ns;   /* out: first submission to last completion */
 	__u64 submit_ns;  /* out: of which preparing, submitting and issuing */
 };

@@ -9,7 +9,7 @@
 /// `AXI_DMA_ABI_VERSION`: changes only with an incompatible ABI.
 pub const ABI_VERSION: u32 = 1;
 /// `AXI_DMA_ABI_REVISION`: the compatible additions this crate uses.
-pub const ABI_REVISION: u32 = 2;
+pub const ABI_REVISION: u32 = 3;
 pub const IOC_MAGIC: u32 = 0xAD;
 pub const MAX_CHANNELS: u32 = 8;
 pub const NAME_LEN: usize = 32;
@@ -27,6 +27,8 @@ pub const XFER_TO_DEV: u32 = 1;
 pub const XFER_FROM_DEV: u32 = 2;
 pub const XFER_LOOPBACK: u32 = 3;
 pub const XFER_NONBLOCK: u32 = 1 << 0;
+pub const KBENCH_BARE: u32 = 1 << 0;
+pub const KBENCH_LOOPBACK: u32 = 1 << 1;
 
 pub const ALLOC_CACHED: u32 = 1 << 0;
 pub const ALLOC_TO_DEVICE: u32 = 1 << 1;
@@ -189,7 +191,7 @@ pub struct KBench {
     pub depth: u32,
     pub len: u64,
     pub iters: u32,
-    pub pad: u32,
+    pub flags: u32,
     pub total_ns: u64,
     pub submit_ns: u64,
 }

@@ -24,7 +24,7 @@ fn rust_side() -> BTreeMap<String, u64> {
     fields!(m, "axi_dma_wait", Wait, [xfer_id, timeout_ms, error, bytes, user_data]);
     fields!(m, "axi_dma_cancel", Cancel, [chan, cancelled]);
     fields!(m, "axi_dma_slave_config", SlaveConfig, [chan, direction, dev_addr, addr_width, maxburst]);
-    fields!(m, "axi_dma_kbench", KBench, [chan, src_buf, dst_buf, depth, len, iters, pad, total_ns, submit_ns]);
+    fields!(m, "axi_dma_kbench", KBench, [chan, src_buf, dst_buf, depth, len, iters, flags, total_ns, submit_ns]);
     fields!(m, "axi_dma_sync", Sync, [id, op, offset, len]);
     fields!(m, "axi_dma_stream_start", StreamStart, [chan, direction, buf, count, offset, slot_size, flags, queued]);
     fields!(m, "axi_dma_stream_push", StreamPush, [chan, count, lens, first, queued]);
@@ -53,7 +53,7 @@ fn rust_side() -> BTreeMap<String, u64> {
         ("AXI_DMA_ABI_VERSION", ABI_VERSION), ("AXI_DMA_ABI_REVISION", ABI_REVISION), ("AXI_DMA_DIR_MEM_TO_MEM", DIR_MEM_TO_MEM),
         ("AXI_DMA_DIR_MEM_TO_DEV", DIR_MEM_TO_DEV), ("AXI_DMA_DIR_DEV_TO_MEM", DIR_DEV_TO_MEM),
         ("AXI_DMA_XFER_MEMCPY", XFER_MEMCPY), ("AXI_DMA_XFER_TO_DEV", XFER_TO_DEV),
-        ("AXI_DMA_XFER_FROM_DEV", XFER_FROM_DEV), ("AXI_DMA_XFER_LOOPBACK", XFER_LOOPBACK), ("AXI_DMA_XFER_NONBLOCK", XFER_NONBLOCK),
+        ("AXI_DMA_XFER_FROM_DEV", XFER_FROM_DEV), ("AXI_DMA_XFER_LOOPBACK", XFER_LOOPBACK), ("AXI_DMA_XFER_NONBLOCK", XFER_NONBLOCK), ("AXI_DMA_KBENCH_BARE", KBENCH_BARE), ("AXI_DMA_KBENCH_LOOPBACK", KBENCH_LOOPBACK),
         ("AXI_DMA_STATE_PENDING", STATE_PENDING), ("AXI_DMA_STATE_DONE", STATE_DONE),
     ] {
         m.insert(format!("value {n}"), u64::from(v));
