@@ -222,11 +222,16 @@ check cli_copy_verify sh -c 'axidma copy 1M --verify | grep -q verified'
 check cli_loop sh -c "axidma -d $loopdev loop 64k | grep -q verified"
 check cli_stream_loop stream_loop_cli "$loopdev"
 check cli_stream_idle_timeout sh -c "! axidma -d $loopdev stream rx -t 300 2>/tmp/e && grep -q 'nothing arrived' /tmp/e"
-check cli_bench_csv sh -c 'axidma bench --sizes 4k,64k --iters 20 --depths 4 --csv > /tmp/b.csv &&
-  head -1 /tmp/b.csv | grep -q "^size,mode,iterations,seconds,mb_per_s,transfers_per_s,us_per_transfer,ratio_to_kernel$" &&
-  [ $(grep -c -E "^[0-9]+,(kernel|blocking|copy-in/out|depth4),20,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$" /tmp/b.csv) = 8 ]'
-check cli_bench_json sh -c 'axidma bench --sizes 4k --iters 10 --depths 2 --json > /tmp/b.json &&
-  grep -q "^{\"ioctl_us\": [0-9.]*, \"rows\": \[$" /tmp/b.json && [ $(grep -c "\"ratio_to_kernel\"" /tmp/b.json) = 4 ]'
+# `axidma --help`: per size the floor (bare dmaengine path), the driver's kernel loop, blocking,
+# copy-in/out, and per depth N the kernel loop (kernel-dN), depthN (XFER+REAP) and batchN (SUBMIT).
+check cli_bench_csv sh -c 'axidma bench --sizes 4k,64k --iters 20 --depths 4 --batch 4 --csv > /tmp/b.csv &&
+  head -1 /tmp/b.csv | grep -q "^size,mode,depth,iterations,seconds,mb_per_s,transfers_per_s,us_per_transfer,ratio_to_floor,ratio_to_kernel,syscalls_per_transfer,cpu_ms_per_mb$" &&
+  [ $(grep -c -E "^[0-9]+,(floor|kernel|blocking|copy-in/out),1,20(,[0-9.]+){8}$" /tmp/b.csv) = 8 ] &&
+  [ $(grep -c -E "^[0-9]+,(kernel-d4|depth4|batch4),4,20(,[0-9.]+){8}$" /tmp/b.csv) = 6 ] &&
+  grep -q "^4096,blocking,1,20,.*,1.000,[0-9.]*$" /tmp/b.csv'
+check cli_bench_json sh -c 'axidma bench --sizes 4k --iters 10 --depths 2 --batch 2 --json > /tmp/b.json &&
+  grep -q "^{\"ioctl_us\": [0-9.]*, \"rows\": \[$" /tmp/b.json && [ $(grep -c "\"ratio_to_floor\"" /tmp/b.json) = 7 ] &&
+  grep -q -E "\"mode\": \"batch2\", \"depth\": 2, .*\"syscalls_per_transfer\": (0\.[0-9]+|1\.000)," /tmp/b.json'
 check cli_recv_timeout sh -c "! axidma -d $loopdev recv 4k -t 100 2>/tmp/e && grep -q 'timed out' /tmp/e"
 check cli_missing_device sh -c '! axidma -d /dev/axi-dma63 info 2>/tmp/e && grep -q insmod /tmp/e'
 check cli_bad_size sh -c '! axidma copy 0 2>/tmp/e && grep -q "bad size" /tmp/e'

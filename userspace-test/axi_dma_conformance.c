@@ -306,6 +306,7 @@ static int c_efault(void)
 		{ AXI_DMA_IOC_KBENCH, "KBENCH" }, { AXI_DMA_IOC_SYNC, "SYNC" },
 		{ AXI_DMA_IOC_STREAM_START, "STREAM_START" }, { AXI_DMA_IOC_STREAM_PUSH, "STREAM_PUSH" },
 		{ AXI_DMA_IOC_STREAM_REAP, "STREAM_REAP" }, { AXI_DMA_IOC_STREAM_STOP, "STREAM_STOP" },
+		{ AXI_DMA_IOC_STREAM_CYCLE, "STREAM_CYCLE" },
 		{ AXI_DMA_IOC_CLAIM, "CLAIM" }, { AXI_DMA_IOC_UNCLAIM, "UNCLAIM" },
 		{ AXI_DMA_IOC_SLAVE_CONFIG_GET, "SLAVE_CONFIG_GET" },
 	};
@@ -2467,6 +2468,91 @@ static int c_ring_tx_rules(void)
 }
 
 /* A tx ring feeding an rx ring through the loopback: order, seq, slot, bytes, data, poll. */
+/* Revision 3: STREAM_CYCLE = STREAM_PUSH then STREAM_REAP in one call. A tx and an rx ring
+ * kept going with nothing but CYCLE; the data arrives in order; its errors. */
+static int scycle(int fd, uint32_t ch, uint32_t push, uint32_t *lens, struct axi_dma_stream_done *d, uint32_t max,
+		  uint32_t min, uint32_t ms, struct axi_dma_stream_cycle *out)
+{
+	struct axi_dma_stream_cycle c = { .chan = ch, .push = push, .lens = (uintptr_t)lens, .entries = (uintptr_t)d,
+					  .max = max, .min = min, .timeout_ms = ms };
+	int r = io(fd, AXI_DMA_IOC_STREAM_CYCLE, &c);
+
+	if (out)
+		*out = c;
+	return r ? r : (int)c.count;
+}
+
+static int c_ring_cycle(void)
+{
+	enum { SL = 4, SZ = 2048, N = 20 };
+	int fd, n;
+	struct buf t, r;
+	uint32_t q, sent = 0, got = 0, txfree = SL, give = 0;
+	struct axi_dma_stream_done d[SL];
+	struct axi_dma_stream_cycle c;
+
+	OPEN(fd);
+	ALLOC(fd, stx, SL * SZ, &t);
+	ALLOC(fd, srx, SL * SZ, &r);
+	WANT(scycle(fd, srx, 0, NULL, d, SL, 0, 0, NULL), ENOENT);
+	OK(sstart(fd, srx, AXI_DMA_DIR_DEV_TO_MEM, &r, SL, SZ, &q));
+	OK(sstart(fd, stx, AXI_DMA_DIR_MEM_TO_DEV, &t, SL, SZ, &q));
+	/* Checked before the push: a bad reap half queues nothing. */
+	uint32_t one = 16;
+	WANT(scycle(fd, stx, 1, &one, d, 0, 0, 0, NULL), EINVAL);
+	WANT(scycle(fd, stx, 1, &one, d, SL, SL + 1, 0, NULL), EINVAL);
+	WANT(scycle(fd, stx, 1, &one, d, 257, 0, 0, NULL), EINVAL);
+	n = scycle(fd, stx, 0, NULL, d, SL, 0, 0, &c);
+	CHECK(n == 0 && c.queued == 0, "tx ring after refused cycles: %d reaped, %u queued (want 0, 0)", n, c.queued);
+	/* The push half's errors. */
+	WANT(scycle(fd, stx, SL + 1, NULL, d, SL, 0, 0, NULL), ENOSPC);
+	WANT(scycle(fd, srx, 1, &one, d, SL, 0, 0, NULL), EINVAL); /* lens on rx */
+	WANT(scycle(fd, srx, 1, NULL, d, SL, 0, 0, NULL), ENOSPC); /* every rx slot is queued */
+	WANT(scycle(fd, stx, 0, &one, d, SL, 0, 0, NULL), EINVAL); /* lens without a push */
+	/* Zero rule on the outputs. */
+	c = (struct axi_dma_stream_cycle){ .chan = stx, .entries = (uintptr_t)d, .max = SL, .first = 1 };
+	WANT(io(fd, AXI_DMA_IOC_STREAM_CYCLE, &c), EINVAL);
+	c = (struct axi_dma_stream_cycle){ .chan = stx, .entries = (uintptr_t)d, .max = SL, .overruns = 1 };
+	WANT(io(fd, AXI_DMA_IOC_STREAM_CYCLE, &c), EINVAL);
+	while (got < N) {
+		if (sent < N && txfree > 0 && sent - got < SL - 1) {
+			uint32_t len = 1 + (sent * 577u) % SZ;
+
+			fill(t.p + (sent % SL) * SZ, len, 1000 + sent);
+			n = scycle(fd, stx, 1, &len, d, SL, 0, 0, &c);
+			CHECK(n >= 0, "tx cycle: %s", ename(n));
+			CHECK(c.push == 1 && c.first == sent % SL, "tx cycle %u: pushed %u first %u, want 1 and %u", sent, c.push,
+			      c.first, sent % SL);
+			sent++;
+			txfree = txfree - 1 + (uint32_t)n;
+		}
+		/* rx: give back what was consumed, collect what came. */
+		n = scycle(fd, srx, give, NULL, d, SL, 1, 5000, &c);
+		CHECK(n > 0, "rx cycle (giving back %u): %s (%u of %u received)", give, n < 0 ? ename(n) : "nothing", got, N);
+		CHECK(c.push == give, "rx cycle: pushed %u, want %u", c.push, give);
+		for (int i = 0; i < n; i++, got++) {
+			uint32_t len = 1 + (got * 577u) % SZ;
+			uint8_t want[SZ];
+
+			CHECK(d[i].seq == got && d[i].error == 0 && d[i].bytes == len, "rx %u: seq %llu error %d bytes %llu", got,
+			      (unsigned long long)d[i].seq, d[i].error, (unsigned long long)d[i].bytes);
+			fill(want, len, 1000 + got);
+			CHECK(!memcmp(want, r.p + d[i].slot * SZ, len), "rx %u: data differs", got);
+		}
+		give = (uint32_t)n;
+		n = scycle(fd, stx, 0, NULL, d, SL, 0, 0, NULL);
+		CHECK(n >= 0, "tx reap by cycle: %s", ename(n));
+		txfree += (uint32_t)n;
+	}
+	struct axi_dma_stream_stop st = { .chan = srx };
+	OK(io(fd, AXI_DMA_IOC_STREAM_STOP, &st));
+	CHECK(st.completed == N, "rx STOP: completed %llu, want %u", (unsigned long long)st.completed, N);
+	st = (struct axi_dma_stream_stop){ .chan = stx };
+	OK(io(fd, AXI_DMA_IOC_STREAM_STOP, &st));
+	close(fd);
+	return 0;
+}
+
 static int c_ring_data(void)
 {
 	enum { SL = 4, SZ = 2048, N = 24 };
@@ -2714,6 +2800,7 @@ static const struct check {
 	{ "ring_tx_overrun", c_ring_tx_overrun, STREAM },
 	{ "ring_tx_rules", c_ring_tx_rules, STREAM },
 	{ "ring_data", c_ring_data, STREAM },
+	{ "ring_cycle", c_ring_cycle, STREAM },
 	{ "ring_overrun", c_ring_overrun, STREAM },
 	{ "ring_cancel", c_ring_cancel, STREAM },
 	{ "ring_cached", c_ring_cached, STREAM },

@@ -24,7 +24,8 @@
  *              AXI_DMA_IOC_SUBMIT (batches);
  *              padding, reserved and output-only fields of a request must be zero.
  *  revision 3  struct axi_dma_kbench: `flags` (was `pad`): AXI_DMA_KBENCH_BARE (the bare
- *              dmaengine floor) and AXI_DMA_KBENCH_LOOPBACK (tx -> rx round trips).
+ *              dmaengine floor) and AXI_DMA_KBENCH_LOOPBACK (tx -> rx round trips);
+ *              AXI_DMA_IOC_STREAM_CYCLE (a ring's push and reap in one call).
  * docs/uapi.md is the reference: every field, errno, limit and default of every ioctl.
  */
 #define AXI_DMA_ABI_VERSION 1
@@ -276,6 +277,29 @@ struct axi_dma_stream_reap {
 	__u64 overruns;   /* out: overruns of this ring so far */
 };
 
+/*
+ * Revision 3: a ring's steady state in one system call: first queue `push` slots exactly
+ * as STREAM_PUSH with `count` = `push` and `lens` (0 = queue none), then collect exactly
+ * as STREAM_REAP with `entries`, `max`, `min` and `timeout_ms` (checked before the push:
+ * EINVAL). If the push is refused, the call fails with the push's errno and reaps nothing.
+ * Once slots were queued the call does not fail with EINTR: a signal only ends the wait,
+ * and `count` may be below `min`.
+ */
+struct axi_dma_stream_cycle {
+	__u32 chan;       /* in */
+	__u32 push;       /* in: slots to queue first, 0 .. the slots that are free;
+			   * out: slots queued (as STREAM_PUSH's `count`) */
+	__u64 lens;       /* in: as STREAM_PUSH's `lens` (tx lengths, or 0) */
+	__u64 entries;    /* in: user pointer to struct axi_dma_stream_done[max] */
+	__u32 max;        /* in: 1 .. 256 */
+	__u32 min;        /* in: wait until at least this many (0 = don't wait) */
+	__u32 timeout_ms; /* in: how long to wait for `min` (0 = the module's default) */
+	__u32 first;      /* out: the slot index of the first slot queued (push > 0) */
+	__u32 count;      /* out: completions written, oldest first */
+	__u32 queued;     /* out: slots queued to the device after the call */
+	__u64 overruns;   /* out: overruns of this ring so far */
+};
+
 struct axi_dma_stream_stop {
 	__u32 chan;       /* in */
 	__u32 aborted;    /* out: queued slots that were still in flight (terminated) */
@@ -345,5 +369,6 @@ struct axi_dma_submit {
 #define AXI_DMA_IOC_UNCLAIM      _IOW(AXI_DMA_IOC_MAGIC, 0x11, struct axi_dma_claim)
 #define AXI_DMA_IOC_SLAVE_CONFIG_GET _IOWR(AXI_DMA_IOC_MAGIC, 0x12, struct axi_dma_slave_config)
 #define AXI_DMA_IOC_SUBMIT       _IOWR(AXI_DMA_IOC_MAGIC, 0x13, struct axi_dma_submit)
+#define AXI_DMA_IOC_STREAM_CYCLE _IOWR(AXI_DMA_IOC_MAGIC, 0x14, struct axi_dma_stream_cycle)
 
 #endif /* _UAPI_AXI_DMA_H */

@@ -254,6 +254,22 @@ pub struct StreamReap {
 
 #[repr(C)]
 #[derive(Debug, Default, Clone, Copy)]
+pub struct StreamCycle {
+    pub chan: u32,
+    pub push: u32,
+    pub lens: u64,
+    pub entries: u64,
+    pub max: u32,
+    pub min: u32,
+    pub timeout_ms: u32,
+    pub first: u32,
+    pub count: u32,
+    pub queued: u32,
+    pub overruns: u64,
+}
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct StreamStop {
     pub chan: u32,
     pub aborted: u32,
@@ -348,3 +364,4 @@ pub const IOC_CLAIM: u32 = iow::<Claim>(0x10);
 pub const IOC_UNCLAIM: u32 = iow::<Claim>(0x11);
 pub const IOC_SLAVE_CONFIG_GET: u32 = iowr::<SlaveConfig>(0x12);
 pub const IOC_SUBMIT: u32 = iowr::<Submit>(0x13);
+pub const IOC_STREAM_CYCLE: u32 = iowr::<StreamCycle>(0x14);

@@ -32,6 +32,7 @@ fn rust_side() -> BTreeMap<String, u64> {
     fields!(m, "axi_dma_stream_reap", StreamReap, [chan, max, entries, min, timeout_ms, count, queued, overruns]);
     fields!(m, "axi_dma_stream_stop", StreamStop, [chan, aborted, completed, overruns]);
     fields!(m, "axi_dma_claim", Claim, [chan, flags]);
+    fields!(m, "axi_dma_stream_cycle", StreamCycle, [chan, push, lens, entries, max, min, timeout_ms, first, count, queued, overruns]);
     fields!(m, "axi_dma_submit", Submit, [xfers, count, flags, queued, error, entries, max, min, timeout_ms, reaped, pending, pad]);
     for (n, v) in [
         ("AXI_DMA_IOC_INFO", IOC_INFO), ("AXI_DMA_IOC_CHAN_INFO", IOC_CHAN_INFO),
@@ -43,7 +44,7 @@ fn rust_side() -> BTreeMap<String, u64> {
         ("AXI_DMA_IOC_STREAM_START", IOC_STREAM_START), ("AXI_DMA_IOC_STREAM_PUSH", IOC_STREAM_PUSH),
         ("AXI_DMA_IOC_STREAM_REAP", IOC_STREAM_REAP), ("AXI_DMA_IOC_STREAM_STOP", IOC_STREAM_STOP),
         ("AXI_DMA_IOC_CLAIM", IOC_CLAIM), ("AXI_DMA_IOC_UNCLAIM", IOC_UNCLAIM),
-        ("AXI_DMA_IOC_SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET), ("AXI_DMA_IOC_SUBMIT", IOC_SUBMIT),
+        ("AXI_DMA_IOC_SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET), ("AXI_DMA_IOC_SUBMIT", IOC_SUBMIT), ("AXI_DMA_IOC_STREAM_CYCLE", IOC_STREAM_CYCLE),
         ("AXI_DMA_SUBMIT_MAX", SUBMIT_MAX),
         ("AXI_DMA_NO_PAIR", NO_PAIR), ("AXI_DMA_CHAN_STREAMING", CHAN_STREAMING), ("AXI_DMA_CHAN_FIFO", CHAN_FIFO),
         ("AXI_DMA_STREAM_GAP", STREAM_GAP),
