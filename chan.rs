@@ -63,12 +63,14 @@ use kernel::{
     },
 };
 
+mod bare;
 mod lifecycle;
 mod own;
 mod quarantine;
 mod slave;
 mod submit;
 
+pub(crate) use bare::BareSet;
 use own::Owner;
 pub(crate) use own::{
     Claim,
@@ -101,6 +103,19 @@ use crate::{
 struct InFlight {
     xfer: Arc<Xfer>,
     _bufs: [Option<Arc<Buffer>>; 2],
+    /// For the sentinel of a bare run (`bare.rs`): the completion targets of its
+    /// descriptors, whose callback references go back with `xfer`'s.
+    bare: Option<Arc<BareSet>>,
+}
+
+impl InFlight {
+    /// Gives back the callback references still out (the channel is quiet).
+    fn reclaim(&self, q: &Quiet) {
+        reclaim_callback_ref(&self.xfer, q);
+        if let Some(set) = &self.bare {
+            set.reclaim(q);
+        }
+    }
 }
 
 /// Who asks for a terminate, and so what is refused and how aborts are reported.
@@ -338,7 +353,7 @@ impl ChanSlot {
             }
         };
         for e in list.iter() {
-            reclaim_callback_ref(&e.xfer, &quiet);
+            e.reclaim(&quiet);
         }
         let hold = aborted > 0 && !self.halts_on_terminate;
         (aborted, Released::new(list, if hold { bytes } else { 0 }))

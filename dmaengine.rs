@@ -192,14 +192,33 @@ pub(crate) enum Status {
     Error,
 }
 
-/// The flag that records whether a descriptor's callback still owns its reference to a
-/// [`Completion`] target. Embedded in the target; managed by this module only.
+/// How many references to a [`Completion`] target its descriptors' callbacks still own:
+/// one per submitted descriptor whose callback has not given its reference back yet.
+/// Embedded in the target; managed by this module only.
+///
+/// A count, not a flag: a target may be submitted again as soon as its `complete` ran
+/// (the bare benchmark path reuses its targets), while the previous callback is still on
+/// its way to giving its reference back on another CPU. With a flag, that callback would
+/// clear the new submission's mark and the new one's callback would then keep its
+/// reference forever (seen as leaked targets under kmemleak on the 4-CPU guest).
 pub(crate) struct CallbackRef(Atomic<u32>);
 
 impl CallbackRef {
-    /// A flag for a target not yet submitted.
+    /// A target not yet submitted.
     pub(crate) const fn new() -> Self {
         Self(Atomic::new(0))
+    }
+
+    /// Takes one reference back if one is out; returns whether it did.
+    fn take_one(&self) -> bool {
+        let mut v = self.0.load(Relaxed);
+        while v > 0 {
+            match self.0.cmpxchg(v, v - 1, Relaxed) {
+                Ok(_) => return true,
+                Err(now) => v = now,
+            }
+        }
+        false
     }
 }
 
@@ -429,17 +448,21 @@ impl Descriptor<'_> {
     /// [`reclaim_callback_ref`] gave it back with a [`Quiet`] proof.
     pub(crate) fn submit<T: Completion>(self, target: &Arc<T>) -> Result<i32> {
         let param = Arc::into_raw(target.clone());
-        target.callback_ref().0.store(1, Relaxed);
+        target.callback_ref().0.fetch_add(1, Relaxed);
         // SAFETY: `raw` is a prepared descriptor, submitted once (`self` is consumed);
         // `param` is a reference to `target` that `callback::<T>` (or `reclaim`) gives back.
         let cookie = unsafe {
             ffi::axi_dma_shim_submit(self.raw.as_ptr(), callback::<T>, param.cast_mut().cast())
         };
         if cookie < 0 {
-            target.callback_ref().0.store(0, Relaxed);
-            // SAFETY: The submission failed, so the callback will never run: the reference
-            // made by `into_raw` above is still ours.
-            drop(unsafe { Arc::from_raw(param) });
+            // The submission failed, so its callback will never run: one of the references
+            // counted is ours to give back (they are all references to the same target, so
+            // which one does not matter; a callback of an earlier submission takes its own).
+            if target.callback_ref().take_one() {
+                // SAFETY: `take_one` accounted for one reference made by `into_raw` (the
+                // count includes ours, which no callback will take).
+                drop(unsafe { Arc::from_raw(param) });
+            }
             return Err(Error::from_errno(cookie));
         }
         Ok(cookie)
@@ -468,11 +491,11 @@ unsafe extern "C" fn callback<T: Completion>(
     // we give the reference back below.
     let target = unsafe { &*p };
     target.complete(TxResult::from_raw(code), residue);
-    if target.callback_ref().0.xchg(0, Relaxed) == 1 {
-        // SAFETY: The flag was set by `submit`, and only this callback or `reclaim` (with a
-        // `Quiet` proof, i.e. never while this callback runs) clear it: the reference is
-        // given back exactly once. `Completion` targets free no DMA memory on drop, so
-        // dropping in atomic context is fine.
+    if target.callback_ref().take_one() {
+        // SAFETY: `submit` counted a reference for this descriptor, and only this callback
+        // or `reclaim` (with a `Quiet` proof, i.e. never while a callback runs) take one:
+        // each is given back exactly once. `Completion` targets free no DMA memory on drop,
+        // so dropping in atomic context is fine.
         drop(unsafe { Arc::from_raw(p) });
     }
 }
@@ -480,11 +503,12 @@ unsafe extern "C" fn callback<T: Completion>(
 /// Gives back the callback's reference of `target` if the callback did not run.
 ///
 /// `_quiet` proves that no callback of the channel `target` was submitted to runs any
-/// more, so the flag cannot change under us.
+/// more, so the count cannot change under us.
 pub(crate) fn reclaim_callback_ref<T: Completion>(target: &Arc<T>, _quiet: &Quiet) {
-    if target.callback_ref().0.xchg(0, Relaxed) == 1 {
-        // SAFETY: The flag was set by `submit` and no callback runs any more (`Quiet`), so
-        // we own the reference `submit` made with `Arc::into_raw`.
+    let n = target.callback_ref().0.xchg(0, Relaxed);
+    for _ in 0..n {
+        // SAFETY: `submit` counted these references and no callback runs any more
+        // (`Quiet`), so we own each of them (made with `Arc::into_raw` of `target`).
         drop(unsafe { Arc::from_raw(Arc::as_ptr(target)) });
     }
 }

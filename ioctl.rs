@@ -88,6 +88,18 @@ fn read_array<T: FromBytes>(ptr: u64, n: u32) -> Result<KVec<T>> {
     Ok(v)
 }
 
+/// A ring push's tx lengths (`lens` = 0: none, whole slots), copied in before any lock is
+/// taken. More than any ring can hold: `EINVAL` (the push would refuse it anyway).
+fn read_lens(lens: u64, count: u32) -> Result<KVec<u32>> {
+    if lens == 0 {
+        Ok(KVec::new())
+    } else if count <= uapi::REAP_MAX.max(1024) {
+        read_array::<u32>(lens, count)
+    } else {
+        Err(EINVAL)
+    }
+}
+
 /// `AXI_DMA_IOC_SUBMIT`: copies the batch in once, submits it (no lock is held across any
 /// user copy), writes the ids and the outcome back, then reaps if asked to.
 fn submit(file: &OpenFile, arg: usize) -> Result<isize> {
@@ -191,14 +203,56 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
         uapi::IOC_STREAM_PUSH => {
             let req = read_req!(arg, uapi::StreamPush);
             // The lengths are copied before any lock is taken.
-            let lens = if req.lens != 0 && req.count <= uapi::REAP_MAX.max(1024) {
-                read_array::<u32>(req.lens, req.count)?
+            let lens = read_lens(req.lens, req.count)?;
+            let out = file.stream_push(&req, &lens)?;
+            write_arg(arg, &out).map(|()| 0)
+        }
+        uapi::IOC_STREAM_CYCLE => {
+            let req = read_req!(arg, uapi::StreamCycle);
+            // Checked before the push, so that a bad reap half never leaves slots queued.
+            if req.max == 0 || req.max > uapi::REAP_MAX || req.min > req.max {
+                return Err(EINVAL);
+            }
+            let (first, pushed) = if req.push > 0 {
+                let push = uapi::StreamPush {
+                    chan: req.chan,
+                    count: req.push,
+                    lens: req.lens,
+                    ..Default::default()
+                };
+                let lens = read_lens(req.lens, req.push)?;
+                let p = file.stream_push(&push, &lens)?;
+                (p.first, p.count)
             } else if req.lens != 0 {
                 return Err(EINVAL);
             } else {
-                KVec::new()
+                (0, 0)
             };
-            let out = file.stream_push(&req, &lens)?;
+            let reap = uapi::StreamReap {
+                chan: req.chan,
+                max: req.max,
+                entries: req.entries,
+                min: req.min,
+                timeout_ms: req.timeout_ms,
+                ..Default::default()
+            };
+            let (entries, r) = match file.stream_reap(&reap) {
+                // Slots were queued: the call reports them rather than fail. A signal ends
+                // the wait only; collect what is there without waiting.
+                Err(e) if e == EINTR && pushed > 0 => {
+                    file.stream_reap(&uapi::StreamReap { min: 0, ..reap })?
+                }
+                r => r?,
+            };
+            write_entries(req.entries, req.max, &entries)?;
+            let out = uapi::StreamCycle {
+                push: pushed,
+                first,
+                count: r.count,
+                queued: r.queued,
+                overruns: r.overruns,
+                ..req
+            };
             write_arg(arg, &out).map(|()| 0)
         }
         uapi::IOC_STREAM_REAP => {

@@ -21,7 +21,7 @@ use core::mem::size_of;
 /// ABI version reported by `AXI_DMA_IOC_INFO`: changes only with an incompatible ABI.
 pub(crate) const ABI_VERSION: u32 = 1;
 /// ABI revision reported by `AXI_DMA_IOC_INFO`: counts compatible additions.
-pub(crate) const ABI_REVISION: u32 = 2;
+pub(crate) const ABI_REVISION: u32 = 3;
 /// `AXI_DMA_IOC_MAGIC`.
 pub(crate) const MAGIC: u32 = 0xAD;
 /// `AXI_DMA_NAME_LEN`.
@@ -46,6 +46,9 @@ pub(crate) const ALLOC_TO_DEVICE: u32 = 1 << 1;
 pub(crate) const ALLOC_FROM_DEVICE: u32 = 1 << 2;
 /// `AXI_DMA_XFER_NONBLOCK`.
 pub(crate) const XFER_NONBLOCK: u32 = 1 << 0;
+/// `AXI_DMA_KBENCH_*`.
+pub(crate) const KBENCH_BARE: u32 = 1 << 0;
+pub(crate) const KBENCH_LOOPBACK: u32 = 1 << 1;
 /// `AXI_DMA_STATE_*`.
 pub(crate) const STATE_PENDING: u32 = 0;
 pub(crate) const STATE_DONE: u32 = 1;
@@ -208,7 +211,7 @@ pub(crate) struct KBench {
     pub(crate) depth: u32,
     pub(crate) len: u64,
     pub(crate) iters: u32,
-    pub(crate) pad: u32,
+    pub(crate) flags: u32,
     pub(crate) total_ns: u64,
     pub(crate) submit_ns: u64,
 }
@@ -264,6 +267,23 @@ pub(crate) struct StreamReap {
     pub(crate) overruns: u64,
 }
 
+/// `struct axi_dma_stream_cycle` (revision 3): push, then reap, in one call.
+#[repr(C)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StreamCycle {
+    pub(crate) chan: u32,
+    pub(crate) push: u32,
+    pub(crate) lens: u64,
+    pub(crate) entries: u64,
+    pub(crate) max: u32,
+    pub(crate) min: u32,
+    pub(crate) timeout_ms: u32,
+    pub(crate) first: u32,
+    pub(crate) count: u32,
+    pub(crate) queued: u32,
+    pub(crate) overruns: u64,
+}
+
 /// `struct axi_dma_stream_stop`.
 #[repr(C)]
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
@@ -311,7 +331,7 @@ macro_rules! uapi_structs {
             Info = 56, ChanInfo = 104, Alloc = 40, Free = 8, Xfer = 80, Completion = 32,
             Reap = 32, Status = 24, Wait = 32, Cancel = 8, SlaveConfig = 24, KBench = 48,
             Sync = 24, StreamStart = 40, StreamPush = 24, StreamDone = 32, StreamReap = 40,
-            StreamStop = 24, Claim = 8, Submit = 56,
+            StreamStop = 24, Claim = 8, Submit = 56, StreamCycle = 56,
         }
     };
 }
@@ -355,9 +375,10 @@ pub(crate) const IOC_CLAIM: u32 = ioc(W, 0x10, size_of::<Claim>());
 pub(crate) const IOC_UNCLAIM: u32 = ioc(W, 0x11, size_of::<Claim>());
 pub(crate) const IOC_SLAVE_CONFIG_GET: u32 = ioc(R | W, 0x12, size_of::<SlaveConfig>());
 pub(crate) const IOC_SUBMIT: u32 = ioc(R | W, 0x13, size_of::<Submit>());
+pub(crate) const IOC_STREAM_CYCLE: u32 = ioc(R | W, 0x14, size_of::<StreamCycle>());
 
 /// The name/number pairs of every ioctl (for the host-side check against the header).
-pub(crate) const IOCTLS: [(&str, u32); 20] = [
+pub(crate) const IOCTLS: [(&str, u32); 21] = [
     ("INFO", IOC_INFO),
     ("CHAN_INFO", IOC_CHAN_INFO),
     ("ALLOC", IOC_ALLOC),
@@ -378,6 +399,7 @@ pub(crate) const IOCTLS: [(&str, u32); 20] = [
     ("UNCLAIM", IOC_UNCLAIM),
     ("SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET),
     ("SUBMIT", IOC_SUBMIT),
+    ("STREAM_CYCLE", IOC_STREAM_CYCLE),
 ];
 
 /// Implements `only_inputs()` for requests: whether every field other than the listed
@@ -410,12 +432,13 @@ inputs! {
     Wait { xfer_id, timeout_ms }
     Cancel { chan }
     SlaveConfig { chan, direction, dev_addr, addr_width, maxburst }
-    KBench { chan, src_buf, dst_buf, depth, len, iters }
+    KBench { chan, src_buf, dst_buf, depth, len, iters, flags }
     Sync { id, op, offset, len }
     StreamStart { chan, direction, buf, count, offset, slot_size, flags }
     StreamPush { chan, count, lens }
     StreamReap { chan, max, entries, min, timeout_ms }
     StreamStop { chan }
+    StreamCycle { chan, push, lens, entries, max, min, timeout_ms }
     Claim { chan, flags }
     Submit { xfers, count, flags, entries, max, min, timeout_ms }
 }

@@ -15,10 +15,7 @@ use super::{
     ChanState,
     Terminator, //
 };
-use crate::dmaengine::{
-    reclaim_callback_ref,
-    Channel, //
-};
+use crate::dmaengine::Channel;
 
 /// How long after a terminate without `device_synchronize` (pl330) a channel is not
 /// released. pl330's `terminate_all` kills the thread (DMAKILL) and marks it idle, but a
@@ -87,7 +84,7 @@ impl ChanSlot {
         self.wait_irq_grace(st);
         if let Some(q) = st.chan.take().map(Channel::release) {
             for e in st.unsettled.iter() {
-                reclaim_callback_ref(&e.xfer, &q);
+                e.reclaim(&q);
             }
             // Buffers go with them: the release also waited for the engine.
             st.unsettled.clear();
@@ -111,7 +108,7 @@ impl ChanSlot {
             let q = c.release();
             release.reclaim(&q);
             for e in st.unsettled.iter() {
-                reclaim_callback_ref(&e.xfer, &q);
+                e.reclaim(&q);
             }
             st.unsettled.clear();
         }

@@ -20,10 +20,7 @@ use super::{
     InFlight, //
 };
 use crate::{
-    dmaengine::{
-        reclaim_callback_ref,
-        Quiet, //
-    },
+    dmaengine::Quiet,
     wait::{
         Sleep,
         WaitResult, //
@@ -100,7 +97,7 @@ impl Released {
     /// Gives back the callback references still out (the channel is quiet).
     pub(super) fn reclaim(&self, q: &Quiet) {
         for e in self.list.iter() {
-            reclaim_callback_ref(&e.xfer, q);
+            e.reclaim(q);
         }
     }
 

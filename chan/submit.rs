@@ -126,6 +126,7 @@ impl ChanSlot {
             let entry = InFlight {
                 xfer: xfer.clone(),
                 _bufs: [src.map(|(b, _)| b.clone()), dst.map(|(b, _)| b.clone())],
+                bare: None,
             };
             // Capacity was reserved above: cannot fail.
             st.inflight

@@ -84,7 +84,7 @@ done
 # finish instead of terminating: its terminate races its own tasklet, see chan.rs) and on
 # the loopback provider below.
 cross=cross_same_provider; [ "$BOARD" = zcu102 ] && cross=cross_refused
-PREFIX="lifetime:" CTEST=axi_dma_lifetime run_ctests -n 300 race cached_zero $cross claim kbench_kill
+PREFIX="lifetime:" CTEST=axi_dma_lifetime run_ctests -n 300 race cached_zero $cross claim kbench_kill kbench_kill_bare
 # Per-channel statistics in debugfs: counted by the suite above, reset by a write.
 st=/sys/kernel/debug/axi-dma0/stats
 cat $st
@@ -139,8 +139,9 @@ AXIDMA_DEV=$loopdev axidma-demo loop 65536 | grep -q verified && result loop_dem
 lp=/sys/module/axi_dma_loopback/parameters
 echo 1 > $lp/no_sync; echo 300 > $lp/cb_delay_us; echo 200 > $lp/delay_us
 PREFIX="lifetime-loop-nosync:" CTEST=axi_dma_lifetime run_ctests -d "$loopdev" -c 0 -n 300 race
+PREFIX="lifetime-loop-nosync:" CTEST=axi_dma_lifetime run_ctests -d "$loopdev" kbench_abort
 echo 0 > $lp/no_sync; echo 0 > $lp/cb_delay_us; echo 0 > $lp/delay_us
-PREFIX="lifetime-loop:" CTEST=axi_dma_lifetime run_ctests -d "$loopdev" -n 1000 short_packet_tail loopback_eintr claim
+PREFIX="lifetime-loop:" CTEST=axi_dma_lifetime run_ctests -d "$loopdev" -n 1000 short_packet_tail loopback_eintr claim kbench_abort
 lst=/sys/kernel/debug/$(basename "$loopdev")/stats
 cat "$lst"
 check stats_timeouts_errors_cancels sh -c "awk '\$1 == \"rx\" && \$5 >= 1 {r=1} \$1 == \"tx\" && \$4 >= 1 && \$5 >= 1 && \$6 >= 1 {t=1} END {exit !(r && t)}' $lst"
@@ -226,11 +227,16 @@ check cli_copy_verify sh -c 'axidma copy 1M --verify | grep -q verified'
 check cli_loop sh -c "axidma -d $loopdev loop 64k | grep -q verified"
 check cli_stream_loop stream_loop_cli "$loopdev"
 check cli_stream_idle_timeout sh -c "! axidma -d $loopdev stream rx -t 300 2>/tmp/e && grep -q 'nothing arrived' /tmp/e"
-check cli_bench_csv sh -c 'axidma bench --sizes 4k,64k --iters 20 --depths 4 --csv > /tmp/b.csv &&
-  head -1 /tmp/b.csv | grep -q "^size,mode,iterations,seconds,mb_per_s,transfers_per_s,us_per_transfer,ratio_to_kernel$" &&
-  [ $(grep -c -E "^[0-9]+,(kernel|blocking|copy-in/out|depth4),20,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$" /tmp/b.csv) = 8 ]'
-check cli_bench_json sh -c 'axidma bench --sizes 4k --iters 10 --depths 2 --json > /tmp/b.json &&
-  grep -q "^{\"ioctl_us\": [0-9.]*, \"rows\": \[$" /tmp/b.json && [ $(grep -c "\"ratio_to_kernel\"" /tmp/b.json) = 4 ]'
+# `axidma --help`: per size the floor (bare dmaengine path), the driver's kernel loop, blocking,
+# copy-in/out, and per depth N the kernel loop (kernel-dN), depthN (XFER+REAP) and batchN (SUBMIT).
+check cli_bench_csv sh -c 'axidma bench --sizes 4k,64k --iters 20 --depths 4 --batch 4 --csv > /tmp/b.csv &&
+  head -1 /tmp/b.csv | grep -q "^size,mode,depth,iterations,seconds,mb_per_s,transfers_per_s,us_per_transfer,ratio_to_floor,ratio_to_kernel,syscalls_per_transfer,cpu_ms_per_mb$" &&
+  [ $(grep -c -E "^[0-9]+,(floor|kernel|blocking|copy-in/out),1,20(,[0-9.]+){8}$" /tmp/b.csv) = 8 ] &&
+  [ $(grep -c -E "^[0-9]+,(kernel-d4|depth4|batch4),4,20(,[0-9.]+){8}$" /tmp/b.csv) = 6 ] &&
+  grep -q "^4096,blocking,1,20,.*,1.000,[0-9.]*$" /tmp/b.csv'
+check cli_bench_json sh -c 'axidma bench --sizes 4k --iters 10 --depths 2 --batch 2 --json > /tmp/b.json &&
+  grep -q "^{\"ioctl_us\": [0-9.]*, \"rows\": \[$" /tmp/b.json && [ $(grep -c "\"ratio_to_floor\"" /tmp/b.json) = 7 ] &&
+  grep -q -E "\"mode\": \"batch2\", \"depth\": 2, .*\"syscalls_per_transfer\": (0\.[0-9]+|1\.000)," /tmp/b.json'
 check cli_recv_timeout sh -c "! axidma -d $loopdev recv 4k -t 100 2>/tmp/e && grep -q 'timed out' /tmp/e"
 check cli_missing_device sh -c '! axidma -d /dev/axi-dma63 info 2>/tmp/e && grep -q insmod /tmp/e'
 check cli_bad_size sh -c '! axidma copy 0 2>/tmp/e && grep -q "bad size" /tmp/e'

@@ -1,21 +1,50 @@
 #!/usr/bin/env bash
-# `make bench`: boot each board, run the driver's benchmark (user space against the
-# in-kernel loop on the same channel, in the same boot), print the table and write
-# out/bench/{bench.md,bench.png,<board>.json,<board>-python.json}. BOARDS and BENCH_SIZES
-# may be set.
+# `make bench`: boot each board on the bench kernel (KFLAVOUR=bench: the test kernel's
+# fragments without the debugging options; built once and cached like the test kernels,
+# never used by `make test`), run the guest benchmarks (guest/bench.sh: dmatest, the
+# memcpy sweep against the bare dmaengine floor, the AXI DMA loopback), print the tables
+# and write out/bench/{bench.md,bench.png,<board>.json,<board>-python.json}.
+# BOARDS, BENCH_SIZES, KVER may be set; KFLAVOUR=test benchmarks the debug (test) kernel
+# instead (into out/bench-test); BENCH_ICOUNT=0 uses wall-clock time instead of QEMU's
+# deterministic instruction counting (the default, see scripts/run-board.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+export KFLAVOUR=${KFLAVOUR:-bench} BENCH_ICOUNT=${BENCH_ICOUNT:-1}
 boards=${BOARDS:-zcu102 zc702}
-out=${LOGDIR:-$REPO/out}/bench; mkdir -p "$out"
+out=${LOGDIR:-$REPO/out}/bench; [ "$KFLAVOUR" = bench ] || out=$out-$KFLAVOUR
+mkdir -p "$out"
+section() { # LOG NAME -> the lines between @@NAME-BEGIN and @@NAME-END, kernel messages dropped
+  sed -n "/^@@$2-BEGIN/,/^@@$2-END/p" "$1" | sed '1d;$d' | grep -v '^\['
+}
 args=()
 for b in $boards; do
-  log "benchmarking on $b"
+  log "benchmarking on $b ($KFLAVOUR kernel, icount=$BENCH_ICOUNT)"
   "$REPO/scripts/run-board.sh" "$b" bench >/dev/null
-  sed -n '/^@@BENCH-BEGIN/,/^@@BENCH-END/p' "$(board_log "$b" bench)" | sed '1d;$d' | grep -v '^\[' > "$out/$b.json"
-  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/$b.json" || die "$b: no benchmark output (see $(board_log "$b" bench))"
+  l=$(board_log "$b" bench)
+  section "$l" BENCH > "$out/$b.bench.json"
+  section "$l" DMATEST > "$out/$b.dmatest.json"
+  section "$l" LOOPBACK > "$out/$b.loopback.json"
+  python3 - "$out" "$b" "$KFLAVOUR" "$BENCH_ICOUNT" "$(kver)" <<'PY' || die "$b: no benchmark output (see $l)"
+import json, sys
+out, b, flavour, icount, kver = sys.argv[1:]
+def part(name, required):
+    try:
+        return json.load(open(f"{out}/{b}.{name}.json"))
+    except (OSError, ValueError):
+        if required:
+            raise
+        return None
+d = part("bench", True)
+d["dmatest"] = part("dmatest", False)
+d["loopback"] = part("loopback", False)
+d["kernel"] = {"series": kver, "flavour": flavour}
+d["icount"] = icount == "1"
+json.dump(d, open(f"{out}/{b}.json", "w"), indent=1)
+PY
+  rm -f "$out/$b".{bench,dmatest,loopback}.json
   args+=("$b=$out/$b.json")
   # numpy-driven 1 MiB loopback against the C tool (guest/bench.sh, lib/python).
-  sed -n '/^@@PYBENCH-BEGIN/,/^@@PYBENCH-END/p' "$(board_log "$b" bench)" | sed '1d;$d' | grep '^{' > "$out/$b-python.json" || true
+  section "$l" PYBENCH | grep '^{' > "$out/$b-python.json" || true
   if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/$b-python.json" 2>/dev/null; then
     args+=("python:$b=$out/$b-python.json")
   else

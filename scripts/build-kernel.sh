@@ -33,24 +33,41 @@ kmake() {
 }
 
 mkdir -p "$out"
-log "configuring $b kernel (Linux $kv) in $out"
+log "configuring $b kernel (Linux $kv, $(kflavour) flavour) in $out"
 kmake allnoconfig >/dev/null
 ( cd "$out" && PATH="$LLVM_BIN:$PATH" ARCH="$arch" LLVM=1 "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
-    "$out/.config" "$(board_fragment "$b")" "$REPO/configs/common.config" >/dev/null )
+    "$out/.config" $(kernel_fragments "$b") >/dev/null )
 kmake olddefconfig >/dev/null
 
 # Every option our fragments ask for must have landed: a silently dropped option
 # (unmet dependency) would make the tests weaker without anyone noticing.
-missing=0
+# A later fragment overrides an earlier one (configs/bench.config turns debugging off).
+declare -A want=()
+order=()
 while IFS= read -r line; do
   case $line in CONFIG_*=*) ;; *) continue;; esac
-  opt=${line%%=*}; val=${line#*=}
+  opt=${line%%=*}
+  [ -n "${want[$opt]+set}" ] || order+=("$opt")
+  want[$opt]=${line#*=}
+done < <(cat $(kernel_fragments "$b"))
+# An option turned off takes its sub-options with it (CONFIG_DEBUG_KMEMLEAK_MEM_POOL_SIZE
+# under CONFIG_DEBUG_KMEMLEAK): those are not checked.
+for off in "${order[@]}"; do
+  [ "${want[$off]}" = n ] || continue
+  for opt in "${order[@]}"; do
+    case $opt in "${off}_"*) [ "${want[$opt]}" = n ] || want[$opt]=skip ;; esac
+  done
+done
+missing=0
+for opt in "${order[@]}"; do
+  val=${want[$opt]}
+  [ "$val" != skip ] || continue
   if [ "$val" = n ]; then
     grep -q "^$opt=" "$out/.config" && { echo "config: $opt should be off"; missing=1; }
   else
-    grep -qx "$line" "$out/.config" || { echo "config: $line did not take ($(grep "^$opt=" "$out/.config" || echo unset))"; missing=1; }
+    grep -qx "$opt=$val" "$out/.config" || { echo "config: $opt=$val did not take ($(grep "^$opt=" "$out/.config" || echo unset))"; missing=1; }
   fi
-done < <(cat "$(board_fragment "$b")" "$REPO/configs/common.config")
+done
 [ $missing = 0 ] || die "kernel config for $b is missing options (see above)"
 
 log "building $b kernel (Linux $kv; a few minutes on 2 cores)"

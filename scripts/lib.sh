@@ -55,13 +55,25 @@ board_image() { case $1 in zcu102) echo arch/arm64/boot/Image;; zc702) echo arch
 board_fragment() { case $1 in zcu102) echo "$REPO/configs/zynqmp-arm64.config";; zc702) echo "$REPO/configs/zynq7000-arm.config";; esac; }
 board_rust_target() { case $1 in zcu102) echo aarch64-unknown-linux-gnu;; zc702) echo armv7-unknown-linux-gnueabihf;; esac; }
 
+# The kernel flavour: "test" (default: the fragments as they are, debugging options on) or
+# "bench" (`make bench`: configs/bench.config, merged last, turns those options off).
+kflavour() {
+  case ${KFLAVOUR:-test} in test|bench) echo "${KFLAVOUR:-test}";; *) die "KFLAVOUR must be test or bench";; esac
+}
+# The config fragments a board's kernel is built from, in merge order (later ones win).
+kernel_fragments() {
+  echo "$(board_fragment "$1")" "$REPO/configs/common.config"
+  if [ "$(kflavour)" = bench ]; then echo "$REPO/configs/bench.config"; fi
+}
 # The kernel build directory for a board (and the series kver picks), keyed by kernel
 # source version + fragment hash. The same fragments serve every series.
 kernel_key() {
-  local b=$1 src_ver frag_hash
+  local b=$1 src_ver frag_hash suffix=
   src_ver=$(kseries_debname "$(kver)"); src_ver=${src_ver:-unknown}
-  frag_hash=$(cat "$(board_fragment "$b")" "$REPO/configs/common.config" | sha256sum | cut -c1-16)
-  echo "${src_ver%.deb}-$b-$frag_hash"
+  # shellcheck disable=SC2046
+  frag_hash=$(cat $(kernel_fragments "$b") | sha256sum | cut -c1-16)
+  [ "$(kflavour)" = test ] || suffix=-$(kflavour)
+  echo "${src_ver%.deb}-$b-$frag_hash$suffix"
 }
 kernel_out() { echo "$CACHE/kbuild/$(kernel_key "$1")"; }
 kernel_src() { echo "$CACHE/src/linux-$(kseries_debname "${1:-$(kver)}" | sed 's/^linux-source-[0-9.]*_//; s/_all.deb$//')"; }

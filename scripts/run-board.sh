@@ -27,11 +27,11 @@ initrd=$(GUEST_PYTHON=${GUEST_PYTHON:-$gp} "$REPO/scripts/mkinitramfs.sh" "$b" "
 kimg="$(kernel_out "$b")/$(board_image "$b")"
 dtb="$(dtb_dir)/$b-qemu.dtb"
 
-# Test runs use QEMU built with the project's patches (an AXI DMA in the PL,
-# scripts/build-qemu.sh) and the DTs that describe it; demo, bench and soak keep Debian's
-# QEMU and the plain DTs.
+# Test and bench runs use QEMU built with the project's patches (an AXI DMA in the PL,
+# scripts/build-qemu.sh) and the DTs that describe it; demo and soak keep Debian's QEMU and
+# the plain DTs.
 qemu_arm=qemu-system-arm; qemu_aarch64=qemu-system-aarch64
-case $mode in test|conformance|python) patched=1 ;; *) patched= ;; esac
+case $mode in test|conformance|python|bench) patched=1 ;; *) patched= ;; esac
 if [ -n "$patched" ]; then
   # AXI_DMA_QEMU_ARM / AXI_DMA_QEMU_AARCH64: other binaries for experiments (e.g. without
   # a patch).
@@ -43,8 +43,9 @@ if [ -n "$patched" ]; then
 fi
 
 # Both CPUs of the Zynq-7000 come up only with the project's QEMU patch 0004 (its SLCR
-# releases CPU1): test runs have it; demo, bench and soak on Debian's QEMU run on one CPU.
-zynq_smp=; [ -n "$patched" ] && zynq_smp="-smp 2"
+# releases CPU1): test runs have it; demo and soak on Debian's QEMU run on one CPU, and so
+# does bench (fewer variables in a per-transfer cost measurement).
+zynq_smp=; case $mode in test|conformance|python) zynq_smp="-smp 2" ;; esac
 # panic=3 and softlockup_panic=1: a guest that panics or locks up reboots, and -no-reboot
 # makes QEMU exit (a failure at once, instead of a spinning guest until GUEST_TIMEOUT).
 case $b in
@@ -55,9 +56,13 @@ case $b in
     qemu=("$qemu_arm" -M xilinx-zynq-a9 $zynq_smp -m 1024 -serial null -serial mon:stdio
           -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
 esac
-log "booting $b ($mode, Linux $KVER); serial log: $log"
+# BENCH_ICOUNT=1 (make bench's default): deterministic instruction counting, so the guest's
+# clock counts guest instructions (1 ns each) instead of host time: the benchmark's times
+# become instruction counts, free of the host's scheduling noise.
+icount=(); if [ "$mode" = bench ] && [ "${BENCH_ICOUNT:-0}" = 1 ]; then icount=(-icount shift=0,sleep=off); fi
+log "booting $b ($mode, Linux $KVER, $(kflavour) kernel${icount:+, -icount}); serial log: $log"
 set +e
-timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" -nographic -no-reboot -audio none \
+timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" "${icount[@]}" -nographic -no-reboot -audio none \
   -kernel "$kimg" -dtb "$dtb" -initrd "$initrd" </dev/null >"$log" 2>&1
 rc=$?
 set -e

@@ -91,7 +91,7 @@ static int t_fuzz(void)
 		AXI_DMA_IOC_XFER, AXI_DMA_IOC_WAIT, AXI_DMA_IOC_REAP, AXI_DMA_IOC_STATUS,
 		AXI_DMA_IOC_CANCEL, AXI_DMA_IOC_SLAVE_CONFIG, AXI_DMA_IOC_KBENCH,
 		AXI_DMA_IOC_STREAM_START, AXI_DMA_IOC_STREAM_PUSH, AXI_DMA_IOC_STREAM_REAP,
-		AXI_DMA_IOC_STREAM_STOP, AXI_DMA_IOC_CLAIM, AXI_DMA_IOC_UNCLAIM,
+		AXI_DMA_IOC_STREAM_STOP, AXI_DMA_IOC_STREAM_CYCLE, AXI_DMA_IOC_CLAIM, AXI_DMA_IOC_UNCLAIM,
 		AXI_DMA_IOC_SYNC, AXI_DMA_IOC_SLAVE_CONFIG_GET, AXI_DMA_IOC_SUBMIT,
 	};
 
@@ -156,6 +156,12 @@ static int t_fuzz(void)
 			uint32_t it = 1 + (uint32_t)(rnd() % 8);
 
 			memcpy(arg + 24, &it, 4);
+			if (rnd() % 2) {
+				/* Revision 3's flags: BARE, LOOPBACK, both, or neither. */
+				uint32_t f = (uint32_t)(rnd() % 4);
+
+				memcpy(arg + 28, &f, 4);
+			}
 		}
 		if (cmd == AXI_DMA_IOC_REAP && rnd() % 2) {
 			uint64_t p = rnd() % 2 ? (uint64_t)(uintptr_t)(arena + pg) : pick(v64, sizeof(v64) / 8);

@@ -306,6 +306,7 @@ static int c_efault(void)
 		{ AXI_DMA_IOC_KBENCH, "KBENCH" }, { AXI_DMA_IOC_SYNC, "SYNC" },
 		{ AXI_DMA_IOC_STREAM_START, "STREAM_START" }, { AXI_DMA_IOC_STREAM_PUSH, "STREAM_PUSH" },
 		{ AXI_DMA_IOC_STREAM_REAP, "STREAM_REAP" }, { AXI_DMA_IOC_STREAM_STOP, "STREAM_STOP" },
+		{ AXI_DMA_IOC_STREAM_CYCLE, "STREAM_CYCLE" },
 		{ AXI_DMA_IOC_CLAIM, "CLAIM" }, { AXI_DMA_IOC_UNCLAIM, "UNCLAIM" },
 		{ AXI_DMA_IOC_SLAVE_CONFIG_GET, "SLAVE_CONFIG_GET" },
 	};
@@ -1256,11 +1257,97 @@ static int c_kbench(void)
 	K(len, 65537, EINVAL);
 	K(chan, nch, EINVAL);
 	K(src_buf, s.id + d.id + 100, ENOENT);
-	/* ABI 2 */
-	K(pad, 1, EINVAL);
+	/* ABI 2; revision 3: flags other than AXI_DMA_KBENCH_* */
+	K(flags, 1u << 2, EINVAL);
+	K(flags, 0x80000000u, EINVAL);
 	K(total_ns, 1, EINVAL);
 	K(submit_ns, 1, EINVAL);
 #undef K
+	close(fd);
+	return 0;
+}
+
+/* Revision 3: AXI_DMA_KBENCH_BARE, "the bare dmaengine path", is still a memcpy of
+ * src_buf into dst_buf, depth in flight, checked like XFER, nothing left in flight. */
+static int c_kbench_bare(void)
+{
+	int fd;
+	struct buf s, d;
+	struct axi_dma_kbench k;
+	struct axi_dma_completion c[1];
+	uint32_t pend = 9;
+
+	OPEN(fd);
+	ALLOC(fd, mc, 65536, &s);
+	ALLOC(fd, mc, 65536, &d);
+	fill(s.p, 65536, 91);
+	k = (struct axi_dma_kbench){ .chan = mc, .src_buf = s.id, .dst_buf = d.id, .depth = 8, .len = 65536,
+				     .iters = 40, .flags = AXI_DMA_KBENCH_BARE };
+	OK(io(fd, AXI_DMA_IOC_KBENCH, &k));
+	CHECK(k.total_ns > 0 && k.submit_ns <= k.total_ns && k.flags == AXI_DMA_KBENCH_BARE,
+	      "total_ns %llu submit_ns %llu flags %#x", (unsigned long long)k.total_ns,
+	      (unsigned long long)k.submit_ns, k.flags);
+	CHECK(!memcmp(s.p, d.p, 65536), "bare KBENCH's copies differ");
+	CHECK(reap(fd, c, 1, 0, 0, &pend) == 0 && pend == 0, "something in flight or to reap after KBENCH (pending %u)", pend);
+	/* Checked like XFER: a range past the buffer, an unknown buffer. */
+	k = (struct axi_dma_kbench){ .chan = mc, .src_buf = s.id, .dst_buf = d.id, .depth = 1, .len = 65537,
+				     .iters = 1, .flags = AXI_DMA_KBENCH_BARE };
+	WANT(io(fd, AXI_DMA_IOC_KBENCH, &k), EINVAL);
+	k.len = 64;
+	k.dst_buf = s.id + d.id + 100;
+	WANT(io(fd, AXI_DMA_IOC_KBENCH, &k), ENOENT);
+	close(fd);
+	return 0;
+}
+
+/* Revision 3: AXI_DMA_KBENCH_LOOPBACK: src_buf sent on chan, received into dst_buf on its
+ * pair, with and without BARE. A channel that cannot send: EOPNOTSUPP. */
+static int c_kbench_loopback(void)
+{
+	int fd;
+	struct buf s, d;
+	struct axi_dma_kbench k;
+	uint32_t f;
+
+	OPEN(fd);
+	ALLOC(fd, stx, 16384, &s);
+	ALLOC(fd, srx, 16384, &d);
+	for (f = 0; f < 2; f++) {
+		fill(s.p, 16384, 13 + f);
+		memset(d.p, 0, 16384);
+		k = (struct axi_dma_kbench){ .chan = stx, .src_buf = s.id, .dst_buf = d.id, .depth = 1, .len = 16384,
+					     .iters = 6, .flags = AXI_DMA_KBENCH_LOOPBACK | (f ? AXI_DMA_KBENCH_BARE : 0) };
+		OK(io(fd, AXI_DMA_IOC_KBENCH, &k));
+		CHECK(k.total_ns > 0, "flags %#x: total_ns 0", k.flags);
+		CHECK(!memcmp(s.p, d.p, 16384), "KBENCH loopback (flags %#x): received data differs", k.flags);
+	}
+	k = (struct axi_dma_kbench){ .chan = srx, .src_buf = d.id, .dst_buf = s.id, .depth = 1, .len = 4096,
+				     .iters = 1, .flags = AXI_DMA_KBENCH_LOOPBACK };
+	WANT(io(fd, AXI_DMA_IOC_KBENCH, &k), EOPNOTSUPP);
+	close(fd);
+	return 0;
+}
+
+/* KBENCH_LOOPBACK on a channel without a pair (CHAN_INFO pair = AXI_DMA_NO_PAIR): EINVAL. */
+static int c_kbench_loopback_nopair(void)
+{
+	int fd;
+	uint32_t i;
+	struct buf s, d;
+
+	OPEN(fd);
+	for (i = 0; i < nch; i++) {
+		struct axi_dma_chan_info ci = { .index = i };
+
+		OK(io(fd, AXI_DMA_IOC_CHAN_INFO, &ci));
+		if (ci.pair != AXI_DMA_NO_PAIR)
+			continue;
+		ALLOC(fd, i, 4096, &s);
+		ALLOC(fd, i, 4096, &d);
+		struct axi_dma_kbench k = { .chan = i, .src_buf = s.id, .dst_buf = d.id, .depth = 1, .len = 4096,
+					    .iters = 1, .flags = AXI_DMA_KBENCH_LOOPBACK };
+		WANT(io(fd, AXI_DMA_IOC_KBENCH, &k), EINVAL);
+	}
 	close(fd);
 	return 0;
 }
@@ -2381,6 +2468,91 @@ static int c_ring_tx_rules(void)
 }
 
 /* A tx ring feeding an rx ring through the loopback: order, seq, slot, bytes, data, poll. */
+/* Revision 3: STREAM_CYCLE = STREAM_PUSH then STREAM_REAP in one call. A tx and an rx ring
+ * kept going with nothing but CYCLE; the data arrives in order; its errors. */
+static int scycle(int fd, uint32_t ch, uint32_t push, uint32_t *lens, struct axi_dma_stream_done *d, uint32_t max,
+		  uint32_t min, uint32_t ms, struct axi_dma_stream_cycle *out)
+{
+	struct axi_dma_stream_cycle c = { .chan = ch, .push = push, .lens = (uintptr_t)lens, .entries = (uintptr_t)d,
+					  .max = max, .min = min, .timeout_ms = ms };
+	int r = io(fd, AXI_DMA_IOC_STREAM_CYCLE, &c);
+
+	if (out)
+		*out = c;
+	return r ? r : (int)c.count;
+}
+
+static int c_ring_cycle(void)
+{
+	enum { SL = 4, SZ = 2048, N = 20 };
+	int fd, n;
+	struct buf t, r;
+	uint32_t q, sent = 0, got = 0, txfree = SL, give = 0;
+	struct axi_dma_stream_done d[SL];
+	struct axi_dma_stream_cycle c;
+
+	OPEN(fd);
+	ALLOC(fd, stx, SL * SZ, &t);
+	ALLOC(fd, srx, SL * SZ, &r);
+	WANT(scycle(fd, srx, 0, NULL, d, SL, 0, 0, NULL), ENOENT);
+	OK(sstart(fd, srx, AXI_DMA_DIR_DEV_TO_MEM, &r, SL, SZ, &q));
+	OK(sstart(fd, stx, AXI_DMA_DIR_MEM_TO_DEV, &t, SL, SZ, &q));
+	/* Checked before the push: a bad reap half queues nothing. */
+	uint32_t one = 16;
+	WANT(scycle(fd, stx, 1, &one, d, 0, 0, 0, NULL), EINVAL);
+	WANT(scycle(fd, stx, 1, &one, d, SL, SL + 1, 0, NULL), EINVAL);
+	WANT(scycle(fd, stx, 1, &one, d, 257, 0, 0, NULL), EINVAL);
+	n = scycle(fd, stx, 0, NULL, d, SL, 0, 0, &c);
+	CHECK(n == 0 && c.queued == 0, "tx ring after refused cycles: %d reaped, %u queued (want 0, 0)", n, c.queued);
+	/* The push half's errors. */
+	WANT(scycle(fd, stx, SL + 1, NULL, d, SL, 0, 0, NULL), ENOSPC);
+	WANT(scycle(fd, srx, 1, &one, d, SL, 0, 0, NULL), EINVAL); /* lens on rx */
+	WANT(scycle(fd, srx, 1, NULL, d, SL, 0, 0, NULL), ENOSPC); /* every rx slot is queued */
+	WANT(scycle(fd, stx, 0, &one, d, SL, 0, 0, NULL), EINVAL); /* lens without a push */
+	/* Zero rule on the outputs. */
+	c = (struct axi_dma_stream_cycle){ .chan = stx, .entries = (uintptr_t)d, .max = SL, .first = 1 };
+	WANT(io(fd, AXI_DMA_IOC_STREAM_CYCLE, &c), EINVAL);
+	c = (struct axi_dma_stream_cycle){ .chan = stx, .entries = (uintptr_t)d, .max = SL, .overruns = 1 };
+	WANT(io(fd, AXI_DMA_IOC_STREAM_CYCLE, &c), EINVAL);
+	while (got < N) {
+		if (sent < N && txfree > 0 && sent - got < SL - 1) {
+			uint32_t len = 1 + (sent * 577u) % SZ;
+
+			fill(t.p + (sent % SL) * SZ, len, 1000 + sent);
+			n = scycle(fd, stx, 1, &len, d, SL, 0, 0, &c);
+			CHECK(n >= 0, "tx cycle: %s", ename(n));
+			CHECK(c.push == 1 && c.first == sent % SL, "tx cycle %u: pushed %u first %u, want 1 and %u", sent, c.push,
+			      c.first, sent % SL);
+			sent++;
+			txfree = txfree - 1 + (uint32_t)n;
+		}
+		/* rx: give back what was consumed, collect what came. */
+		n = scycle(fd, srx, give, NULL, d, SL, 1, 5000, &c);
+		CHECK(n > 0, "rx cycle (giving back %u): %s (%u of %u received)", give, n < 0 ? ename(n) : "nothing", got, N);
+		CHECK(c.push == give, "rx cycle: pushed %u, want %u", c.push, give);
+		for (int i = 0; i < n; i++, got++) {
+			uint32_t len = 1 + (got * 577u) % SZ;
+			uint8_t want[SZ];
+
+			CHECK(d[i].seq == got && d[i].error == 0 && d[i].bytes == len, "rx %u: seq %llu error %d bytes %llu", got,
+			      (unsigned long long)d[i].seq, d[i].error, (unsigned long long)d[i].bytes);
+			fill(want, len, 1000 + got);
+			CHECK(!memcmp(want, r.p + d[i].slot * SZ, len), "rx %u: data differs", got);
+		}
+		give = (uint32_t)n;
+		n = scycle(fd, stx, 0, NULL, d, SL, 0, 0, NULL);
+		CHECK(n >= 0, "tx reap by cycle: %s", ename(n));
+		txfree += (uint32_t)n;
+	}
+	struct axi_dma_stream_stop st = { .chan = srx };
+	OK(io(fd, AXI_DMA_IOC_STREAM_STOP, &st));
+	CHECK(st.completed == N, "rx STOP: completed %llu, want %u", (unsigned long long)st.completed, N);
+	st = (struct axi_dma_stream_stop){ .chan = stx };
+	OK(io(fd, AXI_DMA_IOC_STREAM_STOP, &st));
+	close(fd);
+	return 0;
+}
+
 static int c_ring_data(void)
 {
 	enum { SL = 4, SZ = 2048, N = 24 };
@@ -2603,6 +2775,9 @@ static const struct check {
 	{ "poll", c_poll, MEMCPY },
 	{ "kbench", c_kbench, MEMCPY },
 	{ "kbench_claims", c_kbench_claims, MEMCPY },
+	{ "kbench_bare", c_kbench_bare, MEMCPY },
+	{ "kbench_loopback", c_kbench_loopback, STREAM },
+	{ "kbench_loopback_nopair", c_kbench_loopback_nopair, ANY },
 	{ "claim", c_claim, MEMCPY },
 	{ "slave_config_memcpy_only", c_slave_config_memcpy_only, NOSLAVE },
 	{ "slave_config_einval", c_slave_config_einval, SLAVE },
@@ -2625,6 +2800,7 @@ static const struct check {
 	{ "ring_tx_overrun", c_ring_tx_overrun, STREAM },
 	{ "ring_tx_rules", c_ring_tx_rules, STREAM },
 	{ "ring_data", c_ring_data, STREAM },
+	{ "ring_cycle", c_ring_cycle, STREAM },
 	{ "ring_overrun", c_ring_overrun, STREAM },
 	{ "ring_cancel", c_ring_cancel, STREAM },
 	{ "ring_cached", c_ring_cached, STREAM },

@@ -408,7 +408,7 @@ static int t_claim(void)
 
 /* ---- KBENCH is killable and leaves nothing running ---- */
 
-static int t_kbench_kill(void)
+static int kbench_kill(uint32_t flags)
 {
 	struct axidma_dev d;
 	struct axidma_buf s, t;
@@ -431,7 +431,7 @@ static int t_kbench_kill(void)
 		    axidma_buf_alloc(&d, (uint32_t)c, 65536, &t))
 			_exit(2);
 		kb.chan = (uint32_t)c; kb.src_buf = s.id; kb.dst_buf = t.id;
-		kb.depth = 4; kb.len = 65536; kb.iters = 1000000;
+		kb.depth = 4; kb.len = 65536; kb.iters = 1000000; kb.flags = flags;
 		printf("# kbench child running\n");
 		fflush(stdout);
 		ioctl(d.fd, AXI_DMA_IOC_KBENCH, &kb);
@@ -461,6 +461,72 @@ static int t_kbench_kill(void)
 	axidma_buf_free(&d, &s);
 	axidma_buf_free(&d, &t);
 	axidma_close(&d);
+	return 0;
+}
+
+static int t_kbench_kill(void) { return kbench_kill(0); }
+/* The bare path (the benchmarks' floor) keeps the same promises. */
+static int t_kbench_kill_bare(void) { return kbench_kill(AXI_DMA_KBENCH_BARE); }
+
+/* A bare loopback KBENCH (the floor's path) killed while the provider still holds its
+ * descriptors (the loopback provider with a long delay_us): the channel is terminated as
+ * for any abort, the channel works afterwards, and the buffers and records are all freed
+ * once the channel is quiet. Run with the provider synchronising and, like pl330, not. */
+static int t_kbench_abort(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf s, t;
+	struct timespec t0, t1;
+	unsigned bufs, xfers;
+	int status, tx, rx;
+	pid_t pid;
+
+	if (axidma_open(&d, dev_path))
+		FAIL("open: %s", strerror(errno));
+	tx = axidma_chan_find(&d, "tx");
+	rx = axidma_chan_find(&d, "rx");
+	axidma_close(&d);
+	CHECK(tx >= 0 && rx >= 0, "needs tx and rx");
+	set_param("delay_us", "400000");
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		struct axi_dma_kbench kb = { 0 };
+
+		if (axidma_open(&d, dev_path) || axidma_buf_alloc(&d, (uint32_t)tx, 65536, &s) ||
+		    axidma_buf_alloc(&d, (uint32_t)rx, 65536, &t))
+			_exit(2);
+		kb.chan = (uint32_t)tx; kb.src_buf = s.id; kb.dst_buf = t.id;
+		kb.depth = 2; kb.len = 65536; kb.iters = 1000;
+		kb.flags = AXI_DMA_KBENCH_BARE | AXI_DMA_KBENCH_LOOPBACK;
+		ioctl(d.fd, AXI_DMA_IOC_KBENCH, &kb);
+		_exit(10 + errno);
+	}
+	usleep(300000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	set_param("delay_us", "0");
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child status %#x (not killed mid-run)", status);
+	CHECK(t1.tv_sec - t0.tv_sec < 5, "SIGKILL took %ld s to end KBENCH", (long)(t1.tv_sec - t0.tv_sec));
+	/* The channels work (and are no longer owned by the dead benchmark). */
+	if (axidma_open(&d, dev_path))
+		FAIL("open: %s", strerror(errno));
+	EXPECT_OK(axidma_buf_alloc(&d, (uint32_t)tx, 4096, &s));
+	EXPECT_OK(axidma_buf_alloc(&d, (uint32_t)rx, 4096, &t));
+	fill(s.ptr, 4096, 21);
+	struct axi_dma_xfer x = {
+		.chan = (uint32_t)tx, .kind = AXI_DMA_XFER_LOOPBACK, .src_buf = s.id,
+		.dst_buf = t.id, .len = 4096, .rx_chan = (uint32_t)rx, .timeout_ms = 5000,
+	};
+	CHECK(ioctl(d.fd, AXI_DMA_IOC_XFER, &x) == 0 && x.bytes == 4096, "loopback after the kill: errno %d", errno);
+	CHECK(!memcmp(s.ptr, t.ptr, 4096), "loopback after the kill: data differs");
+	axidma_buf_free(&d, &s);
+	axidma_buf_free(&d, &t);
+	axidma_close(&d);
+	EXPECT_OK(objects_drained(&bufs, &xfers));
+	CHECK(!bufs && !xfers, "after the kill: %u buffers, %u transfers alive", bufs, xfers);
 	return 0;
 }
 
@@ -625,6 +691,8 @@ static const struct {
 	{ "cross_same_provider", t_cross_same_provider },
 	{ "claim", t_claim },
 	{ "kbench_kill", t_kbench_kill },
+	{ "kbench_kill_bare", t_kbench_kill_bare },
+	{ "kbench_abort", t_kbench_abort },
 	{ "loopback_eintr", t_loopback_eintr },
 	{ "revoke_hold", t_revoke_hold },
 };

@@ -23,10 +23,13 @@
  *              and reports each channel's own directions; AXI_DMA_IOC_SLAVE_CONFIG_GET;
  *              AXI_DMA_IOC_SUBMIT (batches);
  *              padding, reserved and output-only fields of a request must be zero.
+ *  revision 3  struct axi_dma_kbench: `flags` (was `pad`): AXI_DMA_KBENCH_BARE (the bare
+ *              dmaengine floor) and AXI_DMA_KBENCH_LOOPBACK (tx -> rx round trips);
+ *              AXI_DMA_IOC_STREAM_CYCLE (a ring's push and reap in one call).
  * docs/uapi.md is the reference: every field, errno, limit and default of every ioctl.
  */
 #define AXI_DMA_ABI_VERSION 1
-#define AXI_DMA_ABI_REVISION 2
+#define AXI_DMA_ABI_REVISION 3
 #define AXI_DMA_IOC_MAGIC 0xAD
 #define AXI_DMA_MAX_CHANNELS 8
 #define AXI_DMA_NAME_LEN 32
@@ -175,12 +178,22 @@ struct axi_dma_slave_config {
 };
 
 /*
- * In-kernel measurement, the baseline of the benchmarks: `iters` memcpys of `len` bytes
+ * In-kernel measurement, the baselines of the benchmarks: `iters` memcpys of `len` bytes
  * between two of this file's buffers on `chan`, submitted from the kernel with `depth`
  * in flight and no user space in the loop. It owns the channel while it runs (EBUSY for
  * other files), is checked like a memcpy XFER, ends with EINTR on SIGKILL and with
  * ETIMEDOUT after 5 minutes, and never returns with a transfer in flight.
+ * Flags (revision 3):
+ *  AXI_DMA_KBENCH_BARE      the floor: the bare dmaengine path (prepare, submit, issue,
+ *                           sleep until the callback) with none of the driver's per-transfer
+ *                           machinery (records, lists, statistics); without it the loop
+ *                           runs through the same path as XFER.
+ *  AXI_DMA_KBENCH_LOOPBACK  round trips instead of memcpys: `src_buf` is sent on `chan`
+ *                           (a slave channel that sends) and received into `dst_buf` on its
+ *                           pair (CHAN_INFO `pair`); both channels are owned while it runs.
  */
+#define AXI_DMA_KBENCH_BARE     (1u << 0)
+#define AXI_DMA_KBENCH_LOOPBACK (1u << 1)
 struct axi_dma_kbench {
 	__u32 chan;       /* in */
 	__u32 src_buf;    /* in */
@@ -188,7 +201,7 @@ struct axi_dma_kbench {
 	__u32 depth;      /* in: 1 .. 64 transfers in flight */
 	__u64 len;        /* in: bytes per transfer */
 	__u32 iters;      /* in: 1 .. 1000000 */
-	__u32 pad;
+	__u32 flags;      /* in: AXI_DMA_KBENCH_* (0 before revision 3) */
 	__u64 total_ns;   /* out: first submission to last completion */
 	__u64 submit_ns;  /* out: of which preparing, submitting and issuing */
 };
@@ -264,6 +277,29 @@ struct axi_dma_stream_reap {
 	__u64 overruns;   /* out: overruns of this ring so far */
 };
 
+/*
+ * Revision 3: a ring's steady state in one system call: first queue `push` slots exactly
+ * as STREAM_PUSH with `count` = `push` and `lens` (0 = queue none), then collect exactly
+ * as STREAM_REAP with `entries`, `max`, `min` and `timeout_ms` (checked before the push:
+ * EINVAL). If the push is refused, the call fails with the push's errno and reaps nothing.
+ * Once slots were queued the call does not fail with EINTR: a signal only ends the wait,
+ * and `count` may be below `min`.
+ */
+struct axi_dma_stream_cycle {
+	__u32 chan;       /* in */
+	__u32 push;       /* in: slots to queue first, 0 .. the slots that are free;
+			   * out: slots queued (as STREAM_PUSH's `count`) */
+	__u64 lens;       /* in: as STREAM_PUSH's `lens` (tx lengths, or 0) */
+	__u64 entries;    /* in: user pointer to struct axi_dma_stream_done[max] */
+	__u32 max;        /* in: 1 .. 256 */
+	__u32 min;        /* in: wait until at least this many (0 = don't wait) */
+	__u32 timeout_ms; /* in: how long to wait for `min` (0 = the module's default) */
+	__u32 first;      /* out: the slot index of the first slot queued (push > 0) */
+	__u32 count;      /* out: completions written, oldest first */
+	__u32 queued;     /* out: slots queued to the device after the call */
+	__u64 overruns;   /* out: overruns of this ring so far */
+};
+
 struct axi_dma_stream_stop {
 	__u32 chan;       /* in */
 	__u32 aborted;    /* out: queued slots that were still in flight (terminated) */
@@ -333,5 +369,6 @@ struct axi_dma_submit {
 #define AXI_DMA_IOC_UNCLAIM      _IOW(AXI_DMA_IOC_MAGIC, 0x11, struct axi_dma_claim)
 #define AXI_DMA_IOC_SLAVE_CONFIG_GET _IOWR(AXI_DMA_IOC_MAGIC, 0x12, struct axi_dma_slave_config)
 #define AXI_DMA_IOC_SUBMIT       _IOWR(AXI_DMA_IOC_MAGIC, 0x13, struct axi_dma_submit)
+#define AXI_DMA_IOC_STREAM_CYCLE _IOWR(AXI_DMA_IOC_MAGIC, 0x14, struct axi_dma_stream_cycle)
 
 #endif /* _UAPI_AXI_DMA_H */

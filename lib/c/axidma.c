@@ -306,6 +306,29 @@ int axidma_stream_reap(struct axidma_dev *d, uint32_t chan, struct axi_dma_strea
 	return (int)r.count;
 }
 
+int axidma_stream_cycle(struct axidma_dev *d, uint32_t chan, uint32_t push, const uint32_t *lens,
+			uint32_t *pushed, uint32_t *first, struct axi_dma_stream_done *done, uint32_t max,
+			uint32_t min, uint32_t timeout_ms, uint32_t *queued, uint64_t *overruns)
+{
+	struct axi_dma_stream_cycle c = {
+		.chan = chan, .push = push, .lens = (uintptr_t)lens, .entries = (uintptr_t)done,
+		.max = max, .min = min, .timeout_ms = timeout_ms,
+	};
+	int e = xioctl(d->fd, AXI_DMA_IOC_STREAM_CYCLE, &c);
+
+	if (e)
+		return e;
+	if (pushed)
+		*pushed = c.push;
+	if (first)
+		*first = c.first;
+	if (queued)
+		*queued = c.queued;
+	if (overruns)
+		*overruns = c.overruns;
+	return (int)c.count;
+}
+
 int axidma_stream_stop(struct axidma_dev *d, uint32_t chan, struct axi_dma_stream_stop *out)
 {
 	struct axi_dma_stream_stop s = { .chan = chan };

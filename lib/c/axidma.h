@@ -115,6 +115,16 @@ int axidma_stream_push(struct axidma_dev *d, uint32_t chan, uint32_t count, cons
 int axidma_stream_reap(struct axidma_dev *d, uint32_t chan, struct axi_dma_stream_done *done,
 		       uint32_t max, uint32_t min, uint32_t timeout_ms, uint32_t *queued,
 		       uint64_t *overruns);
+/*
+ * A ring's steady state in one system call (ABI revision 3): push `push` slots (as
+ * axidma_stream_push; 0 = none; pushed and first may be NULL), then reap (as
+ * axidma_stream_reap). rx: n = axidma_stream_cycle(d, rx, n, NULL, ...) gives back the n
+ * slots consumed and collects the next ones. Returns completions written, or -errno (the
+ * push was refused: nothing reaped). A signal after the push does not fail the call.
+ */
+int axidma_stream_cycle(struct axidma_dev *d, uint32_t chan, uint32_t push, const uint32_t *lens,
+			uint32_t *pushed, uint32_t *first, struct axi_dma_stream_done *done, uint32_t max,
+			uint32_t min, uint32_t timeout_ms, uint32_t *queued, uint64_t *overruns);
 /* Stop the ring (terminating the channel if slots are still queued); out may be NULL. */
 int axidma_stream_stop(struct axidma_dev *d, uint32_t chan, struct axi_dma_stream_stop *out);
 

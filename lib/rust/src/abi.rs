@@ -9,7 +9,7 @@
 /// `AXI_DMA_ABI_VERSION`: changes only with an incompatible ABI.
 pub const ABI_VERSION: u32 = 1;
 /// `AXI_DMA_ABI_REVISION`: the compatible additions this crate uses.
-pub const ABI_REVISION: u32 = 2;
+pub const ABI_REVISION: u32 = 3;
 pub const IOC_MAGIC: u32 = 0xAD;
 pub const MAX_CHANNELS: u32 = 8;
 pub const NAME_LEN: usize = 32;
@@ -27,6 +27,8 @@ pub const XFER_TO_DEV: u32 = 1;
 pub const XFER_FROM_DEV: u32 = 2;
 pub const XFER_LOOPBACK: u32 = 3;
 pub const XFER_NONBLOCK: u32 = 1 << 0;
+pub const KBENCH_BARE: u32 = 1 << 0;
+pub const KBENCH_LOOPBACK: u32 = 1 << 1;
 
 pub const ALLOC_CACHED: u32 = 1 << 0;
 pub const ALLOC_TO_DEVICE: u32 = 1 << 1;
@@ -189,7 +191,7 @@ pub struct KBench {
     pub depth: u32,
     pub len: u64,
     pub iters: u32,
-    pub pad: u32,
+    pub flags: u32,
     pub total_ns: u64,
     pub submit_ns: u64,
 }
@@ -245,6 +247,22 @@ pub struct StreamReap {
     pub entries: u64,
     pub min: u32,
     pub timeout_ms: u32,
+    pub count: u32,
+    pub queued: u32,
+    pub overruns: u64,
+}
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StreamCycle {
+    pub chan: u32,
+    pub push: u32,
+    pub lens: u64,
+    pub entries: u64,
+    pub max: u32,
+    pub min: u32,
+    pub timeout_ms: u32,
+    pub first: u32,
     pub count: u32,
     pub queued: u32,
     pub overruns: u64,
@@ -346,3 +364,4 @@ pub const IOC_CLAIM: u32 = iow::<Claim>(0x10);
 pub const IOC_UNCLAIM: u32 = iow::<Claim>(0x11);
 pub const IOC_SLAVE_CONFIG_GET: u32 = iowr::<SlaveConfig>(0x12);
 pub const IOC_SUBMIT: u32 = iowr::<Submit>(0x13);
+pub const IOC_STREAM_CYCLE: u32 = iowr::<StreamCycle>(0x14);

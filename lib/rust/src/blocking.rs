@@ -135,8 +135,34 @@ impl Device {
         iters: u32,
         depth: u32,
     ) -> Result<(Duration, Duration)> {
-        let mut k =
-            abi::KBench { chan, src_buf: self.own(src)?, dst_buf: self.own(dst)?, depth, len, iters, ..Default::default() };
+        self.kernel_bench_flags(chan, dst, src, len, iters, depth, 0)
+    }
+
+    /// [`kernel_bench`](Self::kernel_bench) with `AXI_DMA_KBENCH_*` flags:
+    /// [`abi::KBENCH_BARE`] runs the bare dmaengine path (the floor, none of the driver's
+    /// per-transfer work), [`abi::KBENCH_LOOPBACK`] round trips from `chan` (which sends
+    /// `src`) to its pair (which receives into `dst`) instead of memcpys.
+    #[allow(clippy::too_many_arguments)]
+    pub fn kernel_bench_flags(
+        &self,
+        chan: u32,
+        dst: &mut Buffer,
+        src: &Buffer,
+        len: u64,
+        iters: u32,
+        depth: u32,
+        flags: u32,
+    ) -> Result<(Duration, Duration)> {
+        let mut k = abi::KBench {
+            chan,
+            src_buf: self.own(src)?,
+            dst_buf: self.own(dst)?,
+            depth,
+            len,
+            iters,
+            flags,
+            ..Default::default()
+        };
         self.ioctl("kernel benchmark", abi::IOC_KBENCH, &mut k)?;
         Ok((Duration::from_nanos(k.total_ns), Duration::from_nanos(k.submit_ns)))
     }

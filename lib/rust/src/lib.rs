@@ -147,6 +147,7 @@
 #![deny(missing_docs)]
 
 pub mod abi;
+mod batch;
 mod blocking;
 mod buffer;
 mod device;
@@ -154,6 +155,7 @@ mod error;
 mod ring;
 mod transfer;
 
+pub use batch::{Batch, BatchBufs, Submission, BATCH_MAX};
 pub use buffer::{Buffer, DmaBuf, SharedBuffer};
 pub use device::{Channel, Device, DEFAULT_DEVICE};
 pub use error::{Error, Failed, Result};

@@ -229,6 +229,66 @@ impl Ring {
         Ok(())
     }
 
+    /// rx: gives `n` held slots back to the device and reaps, in one system call
+    /// (`AXI_DMA_IOC_STREAM_CYCLE`): [`release`](Self::release) then [`reap`](Self::reap).
+    pub fn release_and_reap(
+        &mut self,
+        n: u32,
+        max: u32,
+        min: u32,
+        timeout: Option<Duration>,
+    ) -> Result<Vec<abi::StreamDone>> {
+        if self.dir != RingDir::Rx || n > self.slots.held {
+            return Err(Error::errno("release slots", libc::EINVAL));
+        }
+        self.cycle(n, None, max, min, timeout)
+    }
+
+    /// tx: queues the slot from [`Ring::next_slot`] with `len` bytes and reaps, in one
+    /// system call: [`send`](Self::send) then [`reap`](Self::reap).
+    pub fn send_and_reap(&mut self, len: u32, max: u32, min: u32, timeout: Option<Duration>) -> Result<Vec<abi::StreamDone>> {
+        if self.dir != RingDir::Tx || len == 0 || u64::from(len) > self.slot_size {
+            return Err(Error::errno("send slot", libc::EINVAL));
+        }
+        self.cycle(1, Some(&[len]), max, min, timeout)
+    }
+
+    fn cycle(
+        &mut self,
+        n: u32,
+        lens: Option<&[u32]>,
+        max: u32,
+        min: u32,
+        timeout: Option<Duration>,
+    ) -> Result<Vec<abi::StreamDone>> {
+        let mut v = vec![abi::StreamDone::default(); max as usize];
+        let mut c = abi::StreamCycle {
+            chan: self.chan,
+            push: n,
+            lens: lens.map_or(0, |l| l.as_ptr() as u64),
+            entries: v.as_mut_ptr() as u64,
+            max,
+            min,
+            timeout_ms: timeout_ms(timeout),
+            ..Default::default()
+        };
+        // On failure nothing was queued: the driver fails the call only if the push was
+        // refused, or if the ring was stopped meanwhile (ENOENT: the engine no longer uses
+        // any slot) or the entries could not be written (EFAULT: not with `v`). A signal
+        // after the push does not fail it (see the header).
+        self.dev.ioctl("queue slots and reap", abi::IOC_STREAM_CYCLE, &mut c)?;
+        if n > 0 {
+            self.slots.queued(c.first, c.push.min(n));
+        }
+        v.truncate((c.count as usize).min(v.len()));
+        self.queued = c.queued;
+        self.overruns = c.overruns;
+        for d in &v {
+            self.slots.reaped(self.dir, d.slot);
+        }
+        Ok(v)
+    }
+
     fn push(&mut self, n: u32, lens: Option<&[u32]>) -> Result<()> {
         let mut p = abi::StreamPush {
             chan: self.chan,

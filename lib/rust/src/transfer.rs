@@ -28,6 +28,11 @@ pub struct Completion {
 }
 
 impl Completion {
+    /// A completion this open file's REAP (or SUBMIT) wrote.
+    pub(crate) fn new(raw: abi::Completion, serial: u64) -> Self {
+        Self { raw, serial }
+    }
+
     /// The entry as the driver wrote it.
     pub fn raw(&self) -> abi::Completion {
         self.raw
@@ -214,6 +219,11 @@ pub struct Transfer<B> {
 }
 
 impl<B> Transfer<B> {
+    /// A transfer the driver accepted as `id`, owning `bufs` from now on.
+    pub(crate) fn adopt(dev: Device, id: u64, bufs: B) -> Self {
+        Self { dev, id, bufs: Some(bufs) }
+    }
+
     /// The driver's id of the transfer (also found in reaped completions).
     pub fn id(&self) -> u64 {
         self.id

@@ -24,7 +24,7 @@ fn rust_side() -> BTreeMap<String, u64> {
     fields!(m, "axi_dma_wait", Wait, [xfer_id, timeout_ms, error, bytes, user_data]);
     fields!(m, "axi_dma_cancel", Cancel, [chan, cancelled]);
     fields!(m, "axi_dma_slave_config", SlaveConfig, [chan, direction, dev_addr, addr_width, maxburst]);
-    fields!(m, "axi_dma_kbench", KBench, [chan, src_buf, dst_buf, depth, len, iters, pad, total_ns, submit_ns]);
+    fields!(m, "axi_dma_kbench", KBench, [chan, src_buf, dst_buf, depth, len, iters, flags, total_ns, submit_ns]);
     fields!(m, "axi_dma_sync", Sync, [id, op, offset, len]);
     fields!(m, "axi_dma_stream_start", StreamStart, [chan, direction, buf, count, offset, slot_size, flags, queued]);
     fields!(m, "axi_dma_stream_push", StreamPush, [chan, count, lens, first, queued]);
@@ -32,6 +32,7 @@ fn rust_side() -> BTreeMap<String, u64> {
     fields!(m, "axi_dma_stream_reap", StreamReap, [chan, max, entries, min, timeout_ms, count, queued, overruns]);
     fields!(m, "axi_dma_stream_stop", StreamStop, [chan, aborted, completed, overruns]);
     fields!(m, "axi_dma_claim", Claim, [chan, flags]);
+    fields!(m, "axi_dma_stream_cycle", StreamCycle, [chan, push, lens, entries, max, min, timeout_ms, first, count, queued, overruns]);
     fields!(m, "axi_dma_submit", Submit, [xfers, count, flags, queued, error, entries, max, min, timeout_ms, reaped, pending, pad]);
     for (n, v) in [
         ("AXI_DMA_IOC_INFO", IOC_INFO), ("AXI_DMA_IOC_CHAN_INFO", IOC_CHAN_INFO),
@@ -43,7 +44,7 @@ fn rust_side() -> BTreeMap<String, u64> {
         ("AXI_DMA_IOC_STREAM_START", IOC_STREAM_START), ("AXI_DMA_IOC_STREAM_PUSH", IOC_STREAM_PUSH),
         ("AXI_DMA_IOC_STREAM_REAP", IOC_STREAM_REAP), ("AXI_DMA_IOC_STREAM_STOP", IOC_STREAM_STOP),
         ("AXI_DMA_IOC_CLAIM", IOC_CLAIM), ("AXI_DMA_IOC_UNCLAIM", IOC_UNCLAIM),
-        ("AXI_DMA_IOC_SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET), ("AXI_DMA_IOC_SUBMIT", IOC_SUBMIT),
+        ("AXI_DMA_IOC_SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET), ("AXI_DMA_IOC_SUBMIT", IOC_SUBMIT), ("AXI_DMA_IOC_STREAM_CYCLE", IOC_STREAM_CYCLE),
         ("AXI_DMA_SUBMIT_MAX", SUBMIT_MAX),
         ("AXI_DMA_NO_PAIR", NO_PAIR), ("AXI_DMA_CHAN_STREAMING", CHAN_STREAMING), ("AXI_DMA_CHAN_FIFO", CHAN_FIFO),
         ("AXI_DMA_STREAM_GAP", STREAM_GAP),
@@ -53,7 +54,7 @@ fn rust_side() -> BTreeMap<String, u64> {
         ("AXI_DMA_ABI_VERSION", ABI_VERSION), ("AXI_DMA_ABI_REVISION", ABI_REVISION), ("AXI_DMA_DIR_MEM_TO_MEM", DIR_MEM_TO_MEM),
         ("AXI_DMA_DIR_MEM_TO_DEV", DIR_MEM_TO_DEV), ("AXI_DMA_DIR_DEV_TO_MEM", DIR_DEV_TO_MEM),
         ("AXI_DMA_XFER_MEMCPY", XFER_MEMCPY), ("AXI_DMA_XFER_TO_DEV", XFER_TO_DEV),
-        ("AXI_DMA_XFER_FROM_DEV", XFER_FROM_DEV), ("AXI_DMA_XFER_LOOPBACK", XFER_LOOPBACK), ("AXI_DMA_XFER_NONBLOCK", XFER_NONBLOCK),
+        ("AXI_DMA_XFER_FROM_DEV", XFER_FROM_DEV), ("AXI_DMA_XFER_LOOPBACK", XFER_LOOPBACK), ("AXI_DMA_XFER_NONBLOCK", XFER_NONBLOCK), ("AXI_DMA_KBENCH_BARE", KBENCH_BARE), ("AXI_DMA_KBENCH_LOOPBACK", KBENCH_LOOPBACK),
         ("AXI_DMA_STATE_PENDING", STATE_PENDING), ("AXI_DMA_STATE_DONE", STATE_DONE),
     ] {
         m.insert(format!("value {n}"), u64::from(v));

@@ -39,12 +39,13 @@ fn layouts() -> Vec<Layout> {
         layout!("axi_dma_cancel", Cancel { chan, cancelled }),
         layout!("axi_dma_slave_config", SlaveConfig { chan, direction, dev_addr, addr_width, maxburst }),
         layout!("axi_dma_sync", u::Sync { id, op, offset, len }),
-        layout!("axi_dma_kbench", KBench { chan, src_buf, dst_buf, depth, len, iters, pad, total_ns, submit_ns }),
+        layout!("axi_dma_kbench", KBench { chan, src_buf, dst_buf, depth, len, iters, flags, total_ns, submit_ns }),
         layout!("axi_dma_submit", Submit { xfers, count, flags, queued, error, entries, max, min, timeout_ms, reaped, pending, pad }),
         layout!("axi_dma_stream_start", StreamStart { chan, direction, buf, count, offset, slot_size, flags, queued }),
         layout!("axi_dma_stream_push", StreamPush { chan, count, lens, first, queued }),
         layout!("axi_dma_stream_done", StreamDone { seq, bytes, slot, error, flags, pad }),
         layout!("axi_dma_stream_reap", StreamReap { chan, max, entries, min, timeout_ms, count, queued, overruns }),
+        layout!("axi_dma_stream_cycle", StreamCycle { chan, push, lens, entries, max, min, timeout_ms, first, count, queued, overruns }),
         layout!("axi_dma_stream_stop", StreamStop { chan, aborted, completed, overruns }),
         layout!("axi_dma_claim", Claim { chan, flags }),
     ]
@@ -227,7 +228,10 @@ fn requests_must_leave_outputs_and_padding_zero() {
     assert!(!Free { pad: 1, ..Default::default() }.only_inputs());
     assert!(!Reap { pad: 1, ..Default::default() }.only_inputs());
     assert!(!Reap { count: 1, ..Default::default() }.only_inputs());
-    assert!(!KBench { pad: 1, ..Default::default() }.only_inputs());
+    assert!(KBench { flags: 3, ..Default::default() }.only_inputs());
+    assert!(!StreamCycle { first: 1, ..Default::default() }.only_inputs());
+    assert!(!StreamCycle { overruns: 1, ..Default::default() }.only_inputs());
+    assert!(StreamCycle { chan: 1, push: 2, lens: 3, entries: 4, max: 5, min: 6, timeout_ms: 7, ..Default::default() }.only_inputs());
     assert!(!KBench { total_ns: 1, ..Default::default() }.only_inputs());
     assert!(!StreamPush { first: 1, ..Default::default() }.only_inputs());
     assert!(!StreamStop { overruns: 1, ..Default::default() }.only_inputs());

@@ -37,12 +37,20 @@ COMMANDS:
                                  sends FILE (or --bytes of a pattern) one slot per packet.
                                  The rate is shown on stderr every second; overruns (the ring
                                  ran dry: rx data had nowhere to go, tx a gap) are counted.
-    bench [-c CHAN] [--sizes LIST] [--depths LIST] [--iters N] [--csv|--json]
+    bench [-c CHAN] [--sizes LIST] [--depths LIST] [--batch LIST] [--iters N]
+          [--loopback] [--csv|--json]
                                  Throughput and latency of memcpy DMA over a size sweep,
-                                 each mode against the driver's in-kernel loop on the same
-                                 channel and buffers (\"vs kernel\" = kernel time / ours):
-                                 kernel, blocking round trips, copy-in/out (what a copying
-                                 read/write interface costs), depthN = N in flight.
+                                 each mode against the floor: the bare dmaengine path
+                                 (prepare, submit, issue, callback; nothing of the driver's)
+                                 in the kernel on the same channel, buffers, size and depth
+                                 (\"vs floor\" = floor time / ours). Modes: floor, kernel
+                                 (the driver's in-kernel loop), blocking round trips,
+                                 copy-in/out (what a copying read/write interface costs),
+                                 depthN = N in flight (one XFER each, REAP per round),
+                                 batchN = N in flight submitted and reaped by one SUBMIT
+                                 per round. Also system calls and CPU time (user+system,
+                                 getrusage) per transfer and MB. --loopback: blocking
+                                 round trips from a tx channel to its pair (AXI DMA).
 
 OPTIONS:
     -d DEVICE    Device node (default /dev/axi-dma0, or $AXIDMA_DEV).

@@ -15,12 +15,12 @@ arm64 and armhf. Quick start::
 ``axidma.pynq`` offers PYNQ's ``allocate`` and ``DMA`` names on top of it.
 """
 from ._abi import ABI_REVISION, ABI_VERSION
-from ._device import (DEFAULT_DEVICE, AxiDmaError, Channel, Device, DmaArray, Frame, Info,
+from ._device import (DEFAULT_DEVICE, REQUIRED_REVISION, AxiDmaError, Channel, Device, DmaArray, Frame, Info,
                       RxRing, Transfer, TxRing)
 
 __version__ = "0.1.0"
 __all__ = ["ABI_REVISION", "ABI_VERSION", "AxiDmaError", "Channel", "DEFAULT_DEVICE", "Device",
-           "DmaArray", "Frame", "Info", "RxRing", "Transfer", "TxRing", "open"]
+           "DmaArray", "Frame", "Info", "REQUIRED_REVISION", "RxRing", "Transfer", "TxRing", "open"]
 
 
 def open(path: "str | None" = None) -> Device:  # noqa: A001 (like io.open)

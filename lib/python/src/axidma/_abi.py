@@ -12,7 +12,7 @@ import struct
 from typing import Any, Dict, List, Tuple
 
 ABI_VERSION = 1
-ABI_REVISION = 2
+ABI_REVISION = 3
 IOC_MAGIC = 0xAD
 MAX_CHANNELS = 8
 NAME_LEN = 32
@@ -42,6 +42,8 @@ SYNC_FOR_CPU = 1
 SYNC_FOR_DEVICE = 2
 
 STREAM_GAP = 1 << 0
+KBENCH_BARE = 1 << 0
+KBENCH_LOOPBACK = 1 << 1
 SUBMIT_MAX = 64
 REAP_MAX = 256
 
@@ -148,7 +150,7 @@ SLAVE_CONFIG = Layout("axi_dma_slave_config", [
     ("chan", U32), ("direction", U32), ("dev_addr", U64), ("addr_width", U32), ("maxburst", U32)])
 KBENCH = Layout("axi_dma_kbench", [
     ("chan", U32), ("src_buf", U32), ("dst_buf", U32), ("depth", U32), ("len", U64),
-    ("iters", U32), ("pad", U32), ("total_ns", U64), ("submit_ns", U64)])
+    ("iters", U32), ("flags", U32), ("total_ns", U64), ("submit_ns", U64)])
 SYNC = Layout("axi_dma_sync", [("id", U32), ("op", U32), ("offset", U64), ("len", U64)])
 STREAM_START = Layout("axi_dma_stream_start", [
     ("chan", U32), ("direction", U32), ("buf", U32), ("count", U32), ("offset", U64),
@@ -160,6 +162,9 @@ STREAM_DONE = Layout("axi_dma_stream_done", [
 STREAM_REAP = Layout("axi_dma_stream_reap", [
     ("chan", U32), ("max", U32), ("entries", U64), ("min", U32), ("timeout_ms", U32),
     ("count", U32), ("queued", U32), ("overruns", U64)])
+STREAM_CYCLE = Layout("axi_dma_stream_cycle", [
+    ("chan", U32), ("push", U32), ("lens", U64), ("entries", U64), ("max", U32), ("min", U32),
+    ("timeout_ms", U32), ("first", U32), ("count", U32), ("queued", U32), ("overruns", U64)])
 STREAM_STOP = Layout("axi_dma_stream_stop", [
     ("chan", U32), ("aborted", U32), ("completed", U64), ("overruns", U64)])
 CLAIM = Layout("axi_dma_claim", [("chan", U32), ("flags", U32)])
@@ -170,7 +175,7 @@ SUBMIT = Layout("axi_dma_submit", [
 
 LAYOUTS = [INFO, CHAN_INFO, ALLOC, FREE, XFER, COMPLETION, REAP, STATUS, WAIT, CANCEL,
            SLAVE_CONFIG, KBENCH, SYNC, STREAM_START, STREAM_PUSH, STREAM_DONE, STREAM_REAP,
-           STREAM_STOP, CLAIM, SUBMIT]
+           STREAM_CYCLE, STREAM_STOP, CLAIM, SUBMIT]
 
 # <asm-generic/ioctl.h>, which ARM and arm64 use unchanged.
 _IOC_NONE, _IOC_WRITE, _IOC_READ = 0, 1, 2
@@ -212,3 +217,4 @@ IOC_CLAIM = _IOW(0x10, CLAIM)
 IOC_UNCLAIM = _IOW(0x11, CLAIM)
 IOC_SLAVE_CONFIG_GET = _IOWR(0x12, SLAVE_CONFIG)
 IOC_SUBMIT = _IOWR(0x13, SUBMIT)
+IOC_STREAM_CYCLE = _IOWR(0x14, STREAM_CYCLE)

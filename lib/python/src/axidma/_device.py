@@ -17,6 +17,9 @@ import numpy as np
 from . import _abi as abi
 
 DEFAULT_DEVICE = "/dev/axi-dma0"
+# The oldest driver this package works with (revision 2: SUBMIT, per-channel directions,
+# the zero rule); newer calls (STREAM_CYCLE, revision 3) are used where the driver has them.
+REQUIRED_REVISION = 2
 
 Shape = Union[int, Sequence[int]]
 ChanSpec = Union[int, str, "Channel", None]
@@ -322,10 +325,17 @@ class RxRing:
 
     def next_frame(self, timeout: Optional[float] = None) -> Optional[Frame]:
         """The next filled slot (giving the previous one back), or None on timeout."""
-        self._give_back()
-        r = self.dev._ioctl("STREAM_REAP", abi.IOC_STREAM_REAP, abi.STREAM_REAP, chan=self.chan,
-                            max=1, entries=self._entries.buffer_info()[0], min=1,
-                            timeout_ms=_ms(timeout))
+        if self.dev.info.abi_revision >= 3:
+            # give back and collect in one system call
+            r = self.dev._ioctl("STREAM_CYCLE", abi.IOC_STREAM_CYCLE, abi.STREAM_CYCLE, chan=self.chan,
+                                push=self._held, entries=self._entries.buffer_info()[0], max=1, min=1,
+                                timeout_ms=_ms(timeout))
+            self._held = 0
+        else:
+            self._give_back()
+            r = self.dev._ioctl("STREAM_REAP", abi.IOC_STREAM_REAP, abi.STREAM_REAP, chan=self.chan,
+                                max=1, entries=self._entries.buffer_info()[0], min=1,
+                                timeout_ms=_ms(timeout))
         self.overruns = r["overruns"]
         if r["count"] == 0:
             return None
@@ -486,9 +496,9 @@ class Device:
         try:
             i = self._ioctl("INFO", abi.IOC_INFO, abi.INFO)
             rev = i["abi_revision"] or 1
-            if i["abi_version"] != abi.ABI_VERSION or rev < abi.ABI_REVISION:
+            if i["abi_version"] != abi.ABI_VERSION or rev < REQUIRED_REVISION:
                 raise AxiDmaError(_errno.EPROTO, "INFO (ABI %d revision %d, want %d >= %d)" % (
-                    i["abi_version"], rev, abi.ABI_VERSION, abi.ABI_REVISION))
+                    i["abi_version"], rev, abi.ABI_VERSION, REQUIRED_REVISION))
             self.info = Info(i["abi_version"], rev, i["num_channels"], i["max_buffers"],
                              i["max_inflight"], i["max_buffer_size"])
             self.channels: List[Channel] = [self._chan_info(n) for n in range(i["num_channels"])]

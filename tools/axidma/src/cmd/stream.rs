@@ -102,11 +102,17 @@ fn stream_rx(dev: &Device, o: StreamOpts) -> Res<()> {
     let mut p = Progress::new("rx");
     let mut first: Option<Instant> = None;
     let mut idle_since = Instant::now();
+    // Slots consumed in the previous round: given back by the next call, which also reaps
+    // (one system call per round, STREAM_CYCLE).
+    let mut consumed = 0u32;
     loop {
         if o.bytes.is_some_and(|b| bytes >= b) || o.seconds.is_some_and(|s| p.start.elapsed().as_secs_f64() >= s) {
             break;
         }
-        let done = ring.reap(o.slots, 1, Some(Duration::from_millis(200))).map_err(|e| e.to_string())?;
+        let done = ring
+            .release_and_reap(consumed, o.slots, 1, Some(Duration::from_millis(200)))
+            .map_err(|e| e.to_string())?;
+        consumed = 0;
         if done.is_empty() {
             if idle_since.elapsed() >= o.idle {
                 break;
@@ -130,7 +136,7 @@ fn stream_rx(dev: &Device, o: StreamOpts) -> Res<()> {
             bytes += take as u64;
             bufs += 1;
         }
-        ring.release(done.len() as u32).map_err(|e| e.to_string())?;
+        consumed = done.len() as u32;
         p.tick(bytes, bufs, ring.overruns());
     }
     if let Some(mut w) = out {
