@@ -139,9 +139,11 @@ class DmaArray(np.ndarray):
     """
 
     _dma: Optional[_Mapping]
+    _off: Optional[int]
 
     def __array_finalize__(self, obj: Any) -> None:
         self._dma = getattr(obj, "_dma", None)
+        self._off = None  # computed on first use (an array's data never moves)
 
     # -- where it lives
     @property
@@ -152,8 +154,10 @@ class DmaArray(np.ndarray):
     @property
     def offset(self) -> int:
         """Byte offset of this array's first element in its DMA buffer."""
-        m = self._mapping()
-        return self.__array_interface__["data"][0] - m.base
+        off = self._off
+        if off is None:
+            off = self._off = self.__array_interface__["data"][0] - self._mapping().base
+        return off
 
     @property
     def cached(self) -> bool:
