@@ -6,7 +6,11 @@
 #    and user space (blocking, pipelined, batched), with system calls and CPU time;
 #  - `axidma bench --loopback` on the AXI DMA (the project's QEMU: MM2S looped to S2MM).
 . /guest/lib.sh
-sizes=${BENCH_SIZES:-64,256,1k,4k,16k,64k,256k,1M,4M,16M}
+# BENCH_SIZES on the host reaches the guest as axisizes= on the kernel command line.
+sizes=$(sed -n 's/.*axisizes=\([0-9kM,]*\).*/\1/p' /proc/cmdline)
+sizes=${sizes:-64,256,1k,4k,16k,64k,256k,1M,4M,16M}
+# Kernel messages off the console: they would land in the middle of the JSON.
+dmesg -n 1
 load || exit 1
 # The provider channel of the first memcpy channel of /dev/axi-dma0 (what `axidma bench`
 # picks), then free it for dmatest (a channel has one user at a time).
@@ -16,7 +20,7 @@ echo "@@DMATEST-BEGIN"
 echo "{\"channel\": \"$chan\", \"rows\": ["
 if [ -n "$chan" ] && insmod /lib/modules/dmatest.ko 2>/dev/null; then
   p=/sys/module/dmatest/parameters
-  first=1
+  sep=" "
   for s in $(echo "$sizes" | tr ',' ' '); do
     n=$(echo "$s" | sed 's/k$/*1024/; s/M$/*1048576/'); n=$((n))
     it=$((256 * 1024 * 1024 / n)); [ $it -lt 8 ] && it=8; [ $it -gt 2000 ] && it=2000
@@ -29,11 +33,9 @@ if [ -n "$chan" ] && insmod /lib/modules/dmatest.ko 2>/dev/null; then
     line=$(dmesg | grep 'summary' | tail -1)
     iops=$(echo "$line" | sed -n 's/.* failures \([0-9.]*\) iops.*/\1/p')
     [ -n "$iops" ] || continue
-    [ $first = 1 ] || echo ","
-    first=0
-    printf '  {"size": %s, "iterations": %s, "iops": %s}' "$n" "$it" "$iops"
+    printf '%s {"size": %s, "iterations": %s, "iops": %s}\n' "$sep" "$n" "$it" "$iops"
+    sep=","
   done
-  echo
   rmmod dmatest
 fi
 echo "]}"
