@@ -87,7 +87,7 @@ def in_flight(data):
             ref = x or b
             if not ref:
                 continue
-            floor_mbps = ref["mb_per_s"] * ref["ratio_to_floor"]
+            floor_mbps = ref["mb_per_s"] / ref["ratio_to_floor"]
             calls = " / ".join(f"{r['syscalls_per_transfer']:.2f}" if r else "-" for r in (x, b))
             cpu = " / ".join(f"{r['cpu_ms_per_mb']:.1f}" if r else "-" for r in (x, b))
             out.append(f"| {fmt_size(s)} | {d} | {floor_mbps:.1f} | {ratio(k)} | {ratio(x)} | {ratio(b)} | {calls} | {cpu} |")
