@@ -23,6 +23,10 @@ if [ -n "$chan" ] && insmod /lib/modules/dmatest.ko 2>/dev/null; then
   sep=" "
   for s in $(echo "$sizes" | tr ',' ' '); do
     n=$(echo "$s" | sed 's/k$/*1024/; s/M$/*1048576/'); n=$((n))
+    # dmatest allocates its buffers with kmalloc (4 MiB at most), and on the emulated
+    # Zynq-7000 under -icount a 1 MiB dmatest run did not finish within an hour (not
+    # investigated): it is a reference row, so small sizes only.
+    [ "$n" -le 262144 ] || continue
     it=$((256 * 1024 * 1024 / n)); [ $it -lt 8 ] && it=8; [ $it -gt 2000 ] && it=2000
     echo 1 > $p/noverify; echo 1 > $p/norandom; echo 1 > $p/threads_per_chan
     echo 1 > $p/max_channels; echo "$n" > $p/test_buf_size; echo "$it" > $p/iterations
@@ -42,7 +46,10 @@ echo "]}"
 echo "@@DMATEST-END"
 load || exit 1
 echo "@@BENCH-BEGIN"
-axidma bench --sizes "$sizes" --depths 1,2,4,8 --batch 1,4,8,32 --json
+# ZynqMP GDMA has 32 descriptors per channel, and a completed one returns to the pool only
+# after its callback: 32 in flight would run it dry. PL330 allocates more as needed.
+batch=1,4,8,32; [ "$(cat /proc/device-tree/compatible 2>/dev/null | tr '\0' ' ' | grep -c zynqmp)" = 0 ] || batch=1,4,8,16
+axidma bench --sizes "$sizes" --depths 1,2,4,8 --batch $batch --json
 echo "@@BENCH-END"
 axidev=/dev/$(ls /sys/bus/platform/devices/dma-user-axi/misc/ 2>/dev/null | head -1)
 if [ -c "$axidev" ]; then
