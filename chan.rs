@@ -109,6 +109,14 @@ struct InFlight {
 }
 
 impl InFlight {
+    /// Lets go of a finished entry: its buffers, and its record back to the file's pool if
+    /// this was the last reference.
+    fn recycle(self) {
+        let Self { xfer, _bufs, bare } = self;
+        drop((_bufs, bare));
+        crate::xfer::recycle(xfer);
+    }
+
     /// Gives back the callback references still out (the channel is quiet).
     fn reclaim(&self, q: &Quiet) {
         reclaim_callback_ref(&self.xfer, q);
@@ -382,7 +390,9 @@ impl ChanSlot {
             }
             self.settle(&mut st);
         }
-        drop(done);
+        for e in done {
+            e.recycle();
+        }
     }
 
     /// Whether `file` has transfers still in flight on the channel.

@@ -250,6 +250,8 @@ impl OpenFile {
         for slot in self.shared.chans.iter() {
             slot.prune();
         }
+        // Records still on a channel's list come back later and are freed then.
+        self.events.close_pool();
     }
 }
 

@@ -8,6 +8,8 @@
 //! callback may drop the last reference in atomic context; the buffers a transfer uses are
 //! held by the channel's in-flight list and freed in process context.
 
+use core::pin::Pin;
+
 use kernel::{
     prelude::*,
     sync::{
@@ -17,7 +19,7 @@ use kernel::{
             Relaxed,
             Release, //
         },
-        Arc,
+        Arc, SpinLock, UniqueArc,
     },
     time::{
         Instant,
@@ -43,25 +45,86 @@ use crate::{
     },
 };
 
-/// Per-file completion events: one wait queue and a counter bumped by every completion.
+/// Per-file completion events: one wait queue and a counter bumped by every completion,
+/// and the file's finished transfer records kept for reuse.
 #[pin_data]
 pub(crate) struct Events {
     #[pin]
     pub(crate) wq: WaitQueue,
     /// Incremented (Release) on every completion; waiters sleep until it changes.
     pub(crate) seq: Atomic<u32>,
+    /// Records of finished transfers nobody references any more, reused by
+    /// [`Xfer::new`]: no allocation per transfer in steady state. A pooled record holds a
+    /// reference to these events, so the pool is emptied, and closed, when the file goes
+    /// ([`Events::close_pool`]).
+    #[pin]
+    pool: SpinLock<Pool>,
 }
+
+/// See [`Events::pool`].
+struct Pool {
+    free: KVec<Pin<UniqueArc<Xfer>>>,
+    closed: bool,
+}
+
+/// The most records a file keeps for reuse (the default `max_inflight`).
+const POOL_MAX: usize = 64;
 
 impl Events {
     pub(crate) fn new() -> Result<Arc<Self>> {
+        let free = KVec::with_capacity(POOL_MAX, GFP_KERNEL)?;
         Arc::pin_init(
             pin_init!(Self {
                 wq <- WaitQueue::new(),
                 seq: Atomic::new(0),
+                pool <- kernel::new_spinlock!(
+                    Pool {
+                        free,
+                        closed: false,
+                    },
+                    "Events::pool"
+                ),
             }),
             GFP_KERNEL,
         )
     }
+
+    /// Frees the pooled records and stops pooling (the file is released): this breaks the
+    /// cycle events -> pool -> record -> events.
+    pub(crate) fn close_pool(&self) {
+        let free = {
+            let mut p = self.pool.lock();
+            p.closed = true;
+            core::mem::take(&mut p.free)
+        };
+        for _ in free.iter() {
+            // Pooled records are not counted live; their drop uncounts them.
+            LIVE_XFERS.add(1, Relaxed);
+        }
+        drop(free);
+    }
+}
+
+/// Drops a reference to a transfer record; if it was the last one, the record goes back to
+/// its file's pool (process context only: the pool may need to grow).
+pub(crate) fn recycle(x: Arc<Xfer>) {
+    let Some(x) = Arc::into_unique_or_drop(x) else {
+        return;
+    };
+    let events = x.events.clone();
+    let mut p = events.pool.lock();
+    if p.closed {
+        drop(p);
+        drop(x);
+        return;
+    }
+    // The pool's capacity was allocated with it: a full pool refuses the record.
+    if let Err(x) = p.free.push_within_capacity(x) {
+        drop(p);
+        drop(x);
+        return;
+    }
+    LIVE_XFERS.fetch_sub(1, Relaxed);
 }
 
 /// Why a transfer was aborted (it did not end on its own).
@@ -156,6 +219,27 @@ impl Xfer {
         events: Arc<Events>,
         stats: Arc<ChanStats>,
     ) -> Result<Arc<Self>> {
+        let reused = events.pool.lock().free.pop();
+        if let Some(mut x) = reused {
+            // Nobody else references a pooled record (it came from `into_unique_or_drop`);
+            // `Xfer` is `Unpin`, so it may be rewritten in place.
+            let r = x.as_mut().get_mut();
+            r.id = id;
+            r.user_data = user_data;
+            r.len = len;
+            r.chan = chan;
+            r.cookie = Atomic::new(0);
+            r.state = Atomic::new(PENDING);
+            r.result = Atomic::new(RESULT_OK);
+            r.residue = Atomic::new(0);
+            r.busy = Atomic::new(0);
+            r.cb = CallbackRef::new();
+            r.events = events;
+            r.stats = stats;
+            r.created = Instant::now();
+            LIVE_XFERS.add(1, Relaxed);
+            return Ok(x.into());
+        }
         let x = Arc::new(
             Self {
                 id,

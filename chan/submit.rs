@@ -24,6 +24,9 @@ use crate::{
     },
 };
 
+/// Finished entries a submission takes off the channel's list at most.
+const PRUNE_PER_START: usize = 4;
+
 /// What one transfer moves: its direction, its source and destination (buffer, offset)
 /// where the direction has them, and its length. The caller checked the ranges and the
 /// buffers' directions; [`ChanSlot::start`] checks that they live on the channel's
@@ -61,7 +64,9 @@ impl ChanSlot {
         }
         let addr = |b: Option<(&Arc<Buffer>, u64)>| b.map(|(b, off)| b.dma_addr(off)).ok_or(EINVAL);
         let (s_addr, d_addr) = (addr(src), addr(dst));
-        let mut done = KVec::new();
+        // Finished entries taken off the list, let go after the lock: a few per submission
+        // (the list stays bounded: each submission adds one), with no allocation.
+        let mut done: [Option<InFlight>; PRUNE_PER_START] = [const { None }; PRUNE_PER_START];
         let r = (|| {
             let mut guard = self.state.lock();
             let st = &mut *guard;
@@ -74,11 +79,11 @@ impl ChanSlot {
                 return Err(EBUSY);
             }
             // Finished transfers leave the list (their buffers are dropped after the lock).
-            let mut i = 0;
-            while i < st.inflight.len() {
+            let (mut i, mut n) = (0, 0);
+            while i < st.inflight.len() && n < PRUNE_PER_START {
                 if st.inflight[i].xfer.is_done() {
-                    let e = st.inflight.remove(i).map_err(|_| EINVAL)?;
-                    done.push(e, GFP_KERNEL)?;
+                    done[n] = Some(st.inflight.remove(i).map_err(|_| EINVAL)?);
+                    n += 1;
                 } else {
                     i += 1;
                 }
@@ -137,7 +142,9 @@ impl ChanSlot {
             }
             Ok(())
         })();
-        drop(done);
+        for e in done.into_iter().flatten() {
+            e.recycle();
+        }
         r
     }
 

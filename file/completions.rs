@@ -16,6 +16,7 @@ use crate::{
         WaitResult, //
     },
     xfer::{
+        recycle,
         Outcome,
         Xfer, //
     },
@@ -117,6 +118,7 @@ impl OpenFile {
                 },
                 GFP_KERNEL,
             )?;
+            recycle(e.xfer);
         }
         Ok(pending)
     }

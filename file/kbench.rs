@@ -44,6 +44,7 @@ use crate::{
         WaitResult, //
     },
     xfer::{
+        recycle,
         Events,
         Xfer, //
     },
@@ -112,11 +113,14 @@ impl OpenFile {
             t0: Instant::now(),
             submit_ns: 0,
         };
-        if req.flags & uapi::KBENCH_BARE != 0 {
-            self.kbench_bare(req, &legs, &events, &mut t)?;
+        let run = if req.flags & uapi::KBENCH_BARE != 0 {
+            self.kbench_bare(req, &legs, &events, &mut t)
         } else {
-            self.kbench_driver(req, &legs, &events, &mut t)?;
-        }
+            self.kbench_driver(req, &legs, &events, &mut t)
+        };
+        // The private events' records: freed (those still on a channel's list later).
+        events.close_pool();
+        run?;
         drop(claims);
         Ok(uapi::KBench {
             total_ns: u64::try_from(t.t0.elapsed().as_nanos()).unwrap_or(0),
@@ -180,6 +184,7 @@ impl OpenFile {
                     if let Some(e) = x.outcome().and_then(|o| o.error()) {
                         return Err(e);
                     }
+                    recycle(x);
                 }
                 completed += 1;
                 self.kbench_check(t)?;

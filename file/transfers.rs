@@ -28,6 +28,7 @@ use crate::{
         XferKind, //
     },
     xfer::{
+        recycle,
         Outcome,
         Xfer, //
     },
@@ -120,17 +121,25 @@ impl XferTable {
         self.with_entry(id, |e| e.waiting = false);
     }
 
-    /// Removes transfer `id` and the send half of a loopback with it.
+    /// Removes transfer `id` and the send half of a loopback with it (their records go
+    /// back to the pool if nothing else references them).
     pub(super) fn forget(&self, id: u64) {
-        let mut inner = self.inner.lock();
-        if let Some(pos) = inner.entries.iter().position(|e| e.xfer.id == id) {
-            if let Ok(e) = inner.entries.remove(pos) {
-                if let Some(c) = e.companion {
-                    if let Some(p) = inner.entries.iter().position(|e| e.xfer.id == c) {
-                        let _ = inner.entries.remove(p);
+        let (mut gone, mut companion) = (None, None);
+        {
+            let mut inner = self.inner.lock();
+            if let Some(pos) = inner.entries.iter().position(|e| e.xfer.id == id) {
+                if let Ok(e) = inner.entries.remove(pos) {
+                    if let Some(c) = e.companion {
+                        if let Some(p) = inner.entries.iter().position(|e| e.xfer.id == c) {
+                            companion = inner.entries.remove(p).ok();
+                        }
                     }
+                    gone = Some(e);
                 }
             }
+        }
+        for e in [gone, companion].into_iter().flatten() {
+            recycle(e.xfer);
         }
     }
 

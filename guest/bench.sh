@@ -8,7 +8,11 @@
 #  - 1 MiB loopbacks on the AXI DMA driven from Python/numpy against the C tool
 #    (lib/python/guest_tests/bench_loop.py), when the image has Python.
 . /guest/lib.sh
-sizes=${BENCH_SIZES:-64,256,1k,4k,16k,64k,256k,1M,4M,16M}
+# BENCH_SIZES on the host reaches the guest as axisizes= on the kernel command line.
+sizes=$(sed -n 's/.*axisizes=\([0-9kM,]*\).*/\1/p' /proc/cmdline)
+sizes=${sizes:-64,256,1k,4k,16k,64k,256k,1M,4M,16M}
+# Kernel messages off the console: they would land in the middle of the JSON.
+dmesg -n 1
 load || exit 1
 # The provider channel of the first memcpy channel of /dev/axi-dma0 (what `axidma bench`
 # picks), then free it for dmatest (a channel has one user at a time).
@@ -18,9 +22,13 @@ echo "@@DMATEST-BEGIN"
 echo "{\"channel\": \"$chan\", \"rows\": ["
 if [ -n "$chan" ] && insmod /lib/modules/dmatest.ko 2>/dev/null; then
   p=/sys/module/dmatest/parameters
-  first=1
+  sep=" "
   for s in $(echo "$sizes" | tr ',' ' '); do
     n=$(echo "$s" | sed 's/k$/*1024/; s/M$/*1048576/'); n=$((n))
+    # dmatest allocates its buffers with kmalloc (4 MiB at most), and on the emulated
+    # Zynq-7000 under -icount a 1 MiB dmatest run did not finish within an hour (not
+    # investigated): it is a reference row, so small sizes only.
+    [ "$n" -le 262144 ] || continue
     it=$((256 * 1024 * 1024 / n)); [ $it -lt 8 ] && it=8; [ $it -gt 2000 ] && it=2000
     echo 1 > $p/noverify; echo 1 > $p/norandom; echo 1 > $p/threads_per_chan
     echo 1 > $p/max_channels; echo "$n" > $p/test_buf_size; echo "$it" > $p/iterations
@@ -31,18 +39,19 @@ if [ -n "$chan" ] && insmod /lib/modules/dmatest.ko 2>/dev/null; then
     line=$(dmesg | grep 'summary' | tail -1)
     iops=$(echo "$line" | sed -n 's/.* failures \([0-9.]*\) iops.*/\1/p')
     [ -n "$iops" ] || continue
-    [ $first = 1 ] || echo ","
-    first=0
-    printf '  {"size": %s, "iterations": %s, "iops": %s}' "$n" "$it" "$iops"
+    printf '%s {"size": %s, "iterations": %s, "iops": %s}\n' "$sep" "$n" "$it" "$iops"
+    sep=","
   done
-  echo
   rmmod dmatest
 fi
 echo "]}"
 echo "@@DMATEST-END"
 load || exit 1
 echo "@@BENCH-BEGIN"
-axidma bench --sizes "$sizes" --depths 1,2,4,8 --batch 1,4,8,32 --json
+# ZynqMP GDMA has 32 descriptors per channel, and a completed one returns to the pool only
+# after its callback: 32 in flight would run it dry. PL330 allocates more as needed.
+batch=1,4,8,32; [ "$(cat /proc/device-tree/compatible 2>/dev/null | tr '\0' ' ' | grep -c zynqmp)" = 0 ] || batch=1,4,8,16
+axidma bench --sizes "$sizes" --depths 1,2,4,8 --batch $batch --json
 echo "@@BENCH-END"
 axidev=/dev/$(ls /sys/bus/platform/devices/dma-user-axi/misc/ 2>/dev/null | head -1)
 if [ -c "$axidev" ]; then

@@ -10,6 +10,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 export KFLAVOUR=${KFLAVOUR:-bench} BENCH_ICOUNT=${BENCH_ICOUNT:-1}
+# A full sweep under -icount runs longer than a test boot.
+export GUEST_TIMEOUT=${GUEST_TIMEOUT:-5400}
 boards=${BOARDS:-zcu102 zc702}
 out=${LOGDIR:-$REPO/out}/bench; [ "$KFLAVOUR" = bench ] || out=$out-$KFLAVOUR
 mkdir -p "$out"

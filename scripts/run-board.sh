@@ -51,10 +51,10 @@ zynq_smp=; case $mode in test|conformance|python) zynq_smp="-smp 2" ;; esac
 case $b in
   zcu102)
     qemu=("$qemu_aarch64" -M xlnx-zcu102 -smp 4 -m 2G -serial mon:stdio
-          -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
+          -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} axisizes=${BENCH_SIZES:-default} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
   zc702)
     qemu=("$qemu_arm" -M xilinx-zynq-a9 $zynq_smp -m 1024 -serial null -serial mon:stdio
-          -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
+          -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} axisizes=${BENCH_SIZES:-default} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
 esac
 # BENCH_ICOUNT=1 (make bench's default): deterministic instruction counting, so the guest's
 # clock counts guest instructions (1 ns each) instead of host time: the benchmark's times

@@ -96,6 +96,7 @@ struct lb_chan {
 	struct list_head submitted, issued;
 	struct work_struct work;
 	dma_cookie_t completed;
+	unsigned long terminations; /* counts terminate_all: a descriptor taken before one is not put back */
 };
 
 struct lb_dev {
@@ -278,7 +279,7 @@ static void lb_work(struct work_struct *w)
 {
 	struct lb_chan *c = container_of(w, struct lb_chan, work);
 	struct lb_desc *d;
-	unsigned long flags;
+	unsigned long flags, gen;
 
 	for (;;) {
 		if (hang)
@@ -287,16 +288,26 @@ static void lb_work(struct work_struct *w)
 		d = list_first_entry_or_null(&c->issued, struct lb_desc, node);
 		if (d)
 			list_del_init(&d->node);
+		gen = c->terminations;
 		spin_unlock_irqrestore(&c->lock, flags);
 		if (!d)
 			return;
 		if (delay_us)
 			usleep_range(delay_us, delay_us + 10);
 		if (!lb_run(c, d)) {
-			/* Put it back at the head; a later packet or rx kicks us again. */
+			/*
+			 * Put it back at the head; a later packet or rx kicks us again. Unless the
+			 * channel was terminated meanwhile: like a real engine's, a terminated
+			 * channel holds nothing afterwards (a waiting rx must not take a later
+			 * packet into memory its client has freed).
+			 */
 			spin_lock_irqsave(&c->lock, flags);
-			list_add(&d->node, &c->issued);
+			if (c->terminations == gen) {
+				list_add(&d->node, &c->issued);
+				d = NULL;
+			}
 			spin_unlock_irqrestore(&c->lock, flags);
+			kfree(d);
 			return;
 		}
 	}
@@ -336,6 +347,7 @@ static int lb_terminate_all(struct dma_chan *chan)
 	spin_lock_irqsave(&c->lock, flags);
 	list_splice_init(&c->submitted, &drop);
 	list_splice_init(&c->issued, &drop);
+	c->terminations++;
 	c->completed = chan->cookie;
 	spin_unlock_irqrestore(&c->lock, flags);
 	list_for_each_entry_safe(d, n, &drop, node)

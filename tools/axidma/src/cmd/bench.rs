@@ -156,7 +156,7 @@ fn iterations(iters: u64, size: u64) -> u64 {
     if iters > 0 {
         iters
     } else {
-        (256 * 1024 * 1024 / size).clamp(8, 2000)
+        (256 * 1024 * 1024 / size).clamp(8, 1000)
     }
 }
 
