@@ -152,13 +152,15 @@ echo "$out" | tail -1 | sed 's|^|  lib/python: |'
 # The benchmark renderer (make bench) on a small sample: a table and a plot come out.
 sample=$(mktemp -d)
 cat > "$sample/s.json" <<'J'
-{"ioctl_us": 3.5, "rows": [
-  {"size": 4096, "mode": "kernel", "iterations": 10, "seconds": 0.01, "mb_per_s": 4.1, "transfers_per_s": 1000.0, "us_per_transfer": 1000.0, "ratio_to_kernel": 1.0},
-  {"size": 4096, "mode": "blocking", "iterations": 10, "seconds": 0.02, "mb_per_s": 2.0, "transfers_per_s": 500.0, "us_per_transfer": 2000.0, "ratio_to_kernel": 0.5}
+{"ioctl_us": 0.5, "rows": [
+  {"size": 4096, "mode": "floor", "depth": 1, "iterations": 10, "seconds": 0.01, "mb_per_s": 4.0, "transfers_per_s": 1000.0, "us_per_transfer": 1000.0, "ratio_to_floor": 1.0, "ratio_to_kernel": 1.33, "syscalls_per_transfer": 0.1, "cpu_ms_per_mb": 1.0},
+  {"size": 4096, "mode": "kernel", "depth": 1, "iterations": 10, "seconds": 0.0133, "mb_per_s": 3.0, "transfers_per_s": 750.0, "us_per_transfer": 1333.0, "ratio_to_floor": 0.75, "ratio_to_kernel": 1.0, "syscalls_per_transfer": 0.1, "cpu_ms_per_mb": 1.0},
+  {"size": 4096, "mode": "blocking", "depth": 1, "iterations": 10, "seconds": 0.02, "mb_per_s": 2.0, "transfers_per_s": 500.0, "us_per_transfer": 2000.0, "ratio_to_floor": 0.5, "ratio_to_kernel": 0.67, "syscalls_per_transfer": 1.0, "cpu_ms_per_mb": 12.5}
 ]}
 J
 if python3 "$REPO/scripts/bench-render.py" "$sample" sample="$sample/s.json" >/dev/null 2>&1 \
-   && grep -q '| 4k | 4.1 | 2.0 (0.50) |' "$sample/bench.md" && [ -s "$sample/bench.png" ]; then
+   && grep -q '| 4k | 4.0 |  | 3.0 (0.75) | 2.0 (0.50) |  | 1.00 | 12.5 |' "$sample/bench.md" \
+   && grep -q 'blocking 256 B and 4 KiB >= 0.9: \*\*missed\*\*, worst 0.50' "$sample/bench.md" && [ -s "$sample/bench.png" ]; then
   pass bench_render
 else
   fail bench_render "scripts/bench-render.py did not produce the table and plot"
