@@ -5,11 +5,13 @@
 # memcpy sweep against the bare dmaengine floor, the AXI DMA loopback), print the tables
 # and write out/bench/{bench.md,bench.png,<board>.json,<board>-python.json}.
 # BOARDS, BENCH_SIZES, KVER may be set; KFLAVOUR=test benchmarks the debug (test) kernel
-# instead (into out/bench-test); BENCH_ICOUNT=0 uses wall-clock time instead of QEMU's
-# deterministic instruction counting (the default, see scripts/run-board.sh).
+# instead (into out/bench-test). BENCH_ICOUNT=1|0 forces QEMU's deterministic instruction
+# counting (scripts/run-board.sh) or wall-clock time; by default zcu102 counts
+# instructions and zc702 uses wall-clock time (see below).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-export KFLAVOUR=${KFLAVOUR:-bench} BENCH_ICOUNT=${BENCH_ICOUNT:-1}
+export KFLAVOUR=${KFLAVOUR:-bench}
+BENCH_ICOUNT_SET=${BENCH_ICOUNT:-}
 # A full sweep under -icount runs longer than a test boot.
 export GUEST_TIMEOUT=${GUEST_TIMEOUT:-5400}
 boards=${BOARDS:-zcu102 zc702}
@@ -20,13 +22,18 @@ section() { # LOG NAME -> the lines between @@NAME-BEGIN and @@NAME-END, kernel 
 }
 args=()
 for b in $boards; do
-  log "benchmarking on $b ($KFLAVOUR kernel, icount=$BENCH_ICOUNT)"
-  "$REPO/scripts/run-board.sh" "$b" bench >/dev/null
+  log "benchmarking on $b ($KFLAVOUR kernel)"
+  # On the emulated Zynq-7000, -icount runs of the sweep did not finish (QEMU running at
+  # full speed, the guest making no progress; seen 3 times out of 4 runs, not
+  # investigated): that board uses wall-clock time unless BENCH_ICOUNT is set.
+  icount=${BENCH_ICOUNT_SET:-}
+  [ -n "$icount" ] || { [ "$b" = zc702 ] && icount=0 || icount=1; }
+  BENCH_ICOUNT=$icount "$REPO/scripts/run-board.sh" "$b" bench >/dev/null
   l=$(board_log "$b" bench)
   section "$l" BENCH > "$out/$b.bench.json"
   section "$l" DMATEST > "$out/$b.dmatest.json"
   section "$l" LOOPBACK > "$out/$b.loopback.json"
-  python3 - "$out" "$b" "$KFLAVOUR" "$BENCH_ICOUNT" "$(kver)" <<'PY' || die "$b: no benchmark output (see $l)"
+  python3 - "$out" "$b" "$KFLAVOUR" "$icount" "$(kver)" <<'PY' || die "$b: no benchmark output (see $l)"
 import json, sys
 out, b, flavour, icount, kver = sys.argv[1:]
 def part(name, required):
