@@ -31,7 +31,7 @@ def ratio(r):
 
 def header(board, data):
     k = data.get("kernel", {})
-    clock = ("QEMU `-icount` (guest instructions, 1 ns each: deterministic)"
+    clock = ("QEMU `-icount` (guest instructions, 1 ns each, independent of the host's load)"
              if data.get("icount") else "wall-clock time under QEMU (noisy)")
     flavour = {"bench": "the bench kernel (no debugging options)",
                "test": "the test kernel (KASAN where supported, lockdep, DMA-API debug, kmemleak)"}
