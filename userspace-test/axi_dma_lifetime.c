@@ -83,11 +83,11 @@ static int objects(unsigned *bufs, unsigned *xfers)
 	return n == 3 ? 0 : -EINVAL;
 }
 
-/* Polls `objects` for up to 4 s until nothing is alive (a closing file may still be
- * letting go); returns the last counts read. */
-static int objects_drained(unsigned *bufs, unsigned *xfers)
+/* Polls `objects` for up to `tenths` tenths of a second until nothing is alive (a closing
+ * file may still be letting go); returns the last counts read. */
+static int objects_drained_within(unsigned *bufs, unsigned *xfers, int tenths)
 {
-	for (int k = 0; k < 40; k++) {
+	for (int k = 0; k < tenths; k++) {
 		int r = objects(bufs, xfers);
 
 		if (r || (!*bufs && !*xfers))
@@ -95,6 +95,12 @@ static int objects_drained(unsigned *bufs, unsigned *xfers)
 		usleep(100000);
 	}
 	return 0;
+}
+
+/* ... for up to 4 s. */
+static int objects_drained(unsigned *bufs, unsigned *xfers)
+{
+	return objects_drained_within(bufs, xfers, 40);
 }
 
 static int pick_chan(struct axidma_dev *d, uint32_t need)
@@ -537,7 +543,10 @@ static int t_kbench_abort(void)
 	axidma_buf_free(&d, &s);
 	axidma_buf_free(&d, &t);
 	axidma_close(&d);
-	EXPECT_OK(objects_drained(&bufs, &xfers));
+	/* The aborted run's buffers stay allocated for the grace period after each abort on a
+	 * provider whose terminate does not stop a started transfer (chan/quarantine.rs):
+	 * give them that long. */
+	EXPECT_OK(objects_drained_within(&bufs, &xfers, 100));
 	CHECK(!bufs && !xfers, "after the kill: %u buffers, %u transfers alive", bufs, xfers);
 	return 0;
 }
@@ -611,7 +620,9 @@ static int t_loopback_eintr(void)
 	 * two may still be referenced by their channels until those are used again (before
 	 * the fix, every interrupted loopback left its send behind until close). */
 	EXPECT_OK(objects(&bufs, &xfers));
-	CHECK(xfers <= 2, "%u transfer records alive after %ld interrupted loopbacks", xfers, eintr);
+	/* The last loopback's two, and the one before's send if it finished only after the last
+	 * submission pruned its channel's list: a bound, where the bug grew with every signal. */
+	CHECK(xfers <= 4, "%u transfer records alive after %ld interrupted loopbacks", xfers, eintr);
 	axidma_buf_free(&d, &s);
 	axidma_buf_free(&d, &t);
 	axidma_close(&d);
