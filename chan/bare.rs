@@ -40,7 +40,6 @@ use crate::{
         CallbackRef,
         Completion,
         Quiet,
-        TransferDirection,
         TxResult, //
     },
     wait::{
@@ -156,12 +155,10 @@ impl ChanSlot {
         job: Job<'_>,
         set: &Arc<BareSet>,
     ) -> Result {
-        let Job { src, dst, .. } = job;
-        for (b, _) in Iterator::chain(src.iter(), dst.iter()) {
-            if !b.is_on(&*self.dma_dev) {
-                return Err(EINVAL);
-            }
+        if !job.is_on(&self.dma_dev) {
+            return Err(EINVAL);
         }
+        let Job { src, dst, .. } = job;
         let mut st = self.state.lock();
         if st.owned_by_other(file) {
             return Err(EBUSY);
@@ -195,19 +192,9 @@ impl ChanSlot {
     /// addresses of `job` were checked by the caller and registered by
     /// [`bare_track`](Self::bare_track).
     pub(crate) fn bare_submit(&self, job: Job<'_>, target: &Arc<BareTarget>) -> Result {
-        let Job { dir, src, dst, len } = job;
-        let addr = |b: Option<(&Arc<_>, u64)>| {
-            b.map(|(b, off): (&Arc<crate::buffer::Buffer>, u64)| b.dma_addr(off))
-                .ok_or(EINVAL)
-        };
         let st = self.state.lock();
         let chan = st.chan.as_ref().ok_or(ENODEV)?;
-        let desc = match dir {
-            TransferDirection::MemToMem => chan.prep_memcpy(addr(dst)?, addr(src)?, len),
-            TransferDirection::MemToDev => chan.prep_slave(addr(src)?, len, dir),
-            TransferDirection::DevToMem => chan.prep_slave(addr(dst)?, len, dir),
-        }?;
-        desc.submit(target)?;
+        job.prepare(chan)?.submit(target)?;
         chan.issue_pending();
         Ok(())
     }

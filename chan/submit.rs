@@ -3,6 +3,7 @@
 //! Submitting transfers on a channel: prepare, submit, issue (one issue for a batch).
 
 use kernel::{
+    device::Device,
     prelude::*,
     sync::{
         atomic::Relaxed,
@@ -16,7 +17,11 @@ use super::{
 };
 use crate::{
     buffer::Buffer,
-    dmaengine::TransferDirection,
+    dmaengine::{
+        Channel,
+        Descriptor,
+        TransferDirection, //
+    },
     xfer::{
         AbortCause,
         Events,
@@ -39,6 +44,24 @@ pub(crate) struct Job<'a> {
     pub(crate) len: usize,
 }
 
+impl Job<'_> {
+    /// Whether every buffer of the job lives on `dma_dev` (the channel's provider).
+    pub(super) fn is_on(&self, dma_dev: &Device) -> bool {
+        Iterator::chain(self.src.iter(), self.dst.iter()).all(|(b, _)| b.is_on(dma_dev))
+    }
+
+    /// Prepares the job's descriptor on `chan`.
+    pub(super) fn prepare<'c>(&self, chan: &'c Channel) -> Result<Descriptor<'c>> {
+        let addr = |b: Option<(&Arc<Buffer>, u64)>| b.map(|(b, off)| b.dma_addr(off)).ok_or(EINVAL);
+        let (s, d, len) = (addr(self.src), addr(self.dst), self.len);
+        match self.dir {
+            TransferDirection::MemToMem => chan.prep_memcpy(d?, s?, len),
+            TransferDirection::MemToDev => chan.prep_slave(s?, len, self.dir),
+            TransferDirection::DevToMem => chan.prep_slave(d?, len, self.dir),
+        }
+    }
+}
+
 impl ChanSlot {
     /// Starts one transfer for the file whose identity is `file` (its events; the transfer
     /// may report to other events, as KBENCH's do): prepares, submits and, with `issue`,
@@ -52,18 +75,14 @@ impl ChanSlot {
         issue: bool,
     ) -> Result {
         let Job { dir, src, dst, len } = job;
-        for (b, _) in Iterator::chain(src.iter(), dst.iter()) {
-            if !b.is_on(&*self.dma_dev) {
-                dev_dbg!(
-                    self.dev,
-                    "xfer: buffer allocated for another DMA device than channel {}'s\n",
-                    self.index
-                );
-                return Err(EINVAL);
-            }
+        if !job.is_on(&self.dma_dev) {
+            dev_dbg!(
+                self.dev,
+                "xfer: buffer allocated for another DMA device than channel {}'s\n",
+                self.index
+            );
+            return Err(EINVAL);
         }
-        let addr = |b: Option<(&Arc<Buffer>, u64)>| b.map(|(b, off)| b.dma_addr(off)).ok_or(EINVAL);
-        let (s_addr, d_addr) = (addr(src), addr(dst));
         // Finished entries taken off the list, let go after the lock: a few per submission
         // (the list stays bounded: each submission adds one), with no allocation.
         let mut done: [Option<InFlight>; PRUNE_PER_START] = [const { None }; PRUNE_PER_START];
@@ -93,12 +112,7 @@ impl ChanSlot {
             let busy = !st.inflight.is_empty();
             self.ensure_chan(st)?;
             let chan = st.chan.as_ref().ok_or(ENODEV)?;
-            let desc = match dir {
-                TransferDirection::MemToMem => chan.prep_memcpy(d_addr?, s_addr?, len),
-                TransferDirection::MemToDev => chan.prep_slave(s_addr?, len, dir),
-                TransferDirection::DevToMem => chan.prep_slave(d_addr?, len, dir),
-            }
-            .map_err(|e| {
+            let desc = job.prepare(chan).map_err(|e| {
                 // A provider returns no descriptor both for requests it cannot describe and
                 // when its descriptor pool is used up; with transfers in flight the latter
                 // is likely, and retrying after reaping is the right reaction: EBUSY.

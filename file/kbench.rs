@@ -273,31 +273,28 @@ impl OpenFile {
         // otherwise a descriptor is outstanding: give it a moment (a kill usually lands
         // between two fast transfers), then terminate like any abort, which keeps the
         // buffers and the targets until the channel is quiet.
+        // Descriptors submitted at position `pos` (position `k % depth` took submission k).
+        let submitted_at = |pos: usize| {
+            // CAST: `pos < depth <= KBENCH_MAX_DEPTH`.
+            let p = pos as u32;
+            if submitted > p {
+                (submitted - p - 1) / req.depth + 1
+            } else {
+                0
+            }
+        };
         let outstanding = |runs: &KVec<(Arc<BareSet>, Arc<Xfer>)>| {
             runs.iter().any(|(set, _)| {
-                set.targets.iter().enumerate().any(|(pos, target)| {
-                    // CAST: `pos < depth <= KBENCH_MAX_DEPTH`.
-                    let p = pos as u32;
-                    let n = if submitted > p {
-                        (submitted - p - 1) / req.depth + 1
-                    } else {
-                        0
-                    };
-                    !target.reached(n)
-                })
+                set.targets
+                    .iter()
+                    .enumerate()
+                    .any(|(pos, target)| !target.reached(submitted_at(pos)))
             })
         };
         if outstanding(&runs) {
             for (set, _) in runs.iter() {
                 for (pos, target) in set.targets.iter().enumerate() {
-                    // CAST: as above.
-                    let p = pos as u32;
-                    let n = if submitted > p {
-                        (submitted - p - 1) / req.depth + 1
-                    } else {
-                        0
-                    };
-                    let _ = target.wait_uninterruptible(n, BARE_DRAIN_MS);
+                    let _ = target.wait_uninterruptible(submitted_at(pos), BARE_DRAIN_MS);
                 }
             }
         }
