@@ -291,7 +291,33 @@ class Frame(np.ndarray):
             setattr(self, k, getattr(obj, k, v))
 
 
-class RxRing:
+class _Ring:
+    """What rx and tx rings share: stopping, and use as a context manager."""
+
+    dev: "Device"
+    chan: int
+    buf: Any
+    running: bool
+    overruns: int
+
+    def stop(self) -> Dict[str, int]:
+        """Stop the ring (terminating queued slots) and free its buffer; the counters."""
+        if not self.running:
+            return {}
+        self.running = False
+        s = self.dev._ioctl("STREAM_STOP", abi.IOC_STREAM_STOP, abi.STREAM_STOP, chan=self.chan)
+        self.overruns = s["overruns"]
+        self.buf.free()
+        return {"aborted": s["aborted"], "completed": s["completed"], "overruns": s["overruns"]}
+
+    def close(self) -> Dict[str, int]:
+        return self.stop()
+
+    def __enter__(self) -> Any:
+        return self
+
+
+class RxRing(_Ring):
     """An rx ring on a slave channel: iterate to get each filled slot as a numpy view.
 
     Each frame stays valid until the next iteration step, which gives its slot back to
@@ -364,26 +390,11 @@ class RxRing:
                 raise AxiDmaError(f.error, "STREAM_REAP (slot %d)" % f.slot, int(f.nbytes))
             yield f
 
-    def stop(self) -> Dict[str, int]:
-        """Stop the ring (terminating queued slots) and free its buffer; the counters."""
-        if not self.running:
-            return {}
-        self.running = False
-        s = self.dev._ioctl("STREAM_STOP", abi.IOC_STREAM_STOP, abi.STREAM_STOP, chan=self.chan)
-        self.overruns = s["overruns"]
-        self.buf.free()
-        return {"aborted": s["aborted"], "completed": s["completed"], "overruns": s["overruns"]}
-
-    close = stop
-
-    def __enter__(self) -> "RxRing":
-        return self
-
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
 
-class TxRing:
+class TxRing(_Ring):
     """A tx ring on a slave channel: ``send(array)`` copies into the next free slot and
     queues it; ``slot()`` gives the next slot as an array to fill in place (zero copy)
     and ``push(nbytes)`` queues it. ``flush()`` waits until everything was sent."""
@@ -455,20 +466,6 @@ class TxRing:
         while self._free < self.slots:
             if self._reap(1, timeout if timeout is not None else self.timeout) == 0:
                 raise AxiDmaError(_errno.ETIMEDOUT, "STREAM_REAP")
-
-    def stop(self) -> Dict[str, int]:
-        if not self.running:
-            return {}
-        self.running = False
-        s = self.dev._ioctl("STREAM_STOP", abi.IOC_STREAM_STOP, abi.STREAM_STOP, chan=self.chan)
-        self.overruns = s["overruns"]
-        self.buf.free()
-        return {"aborted": s["aborted"], "completed": s["completed"], "overruns": s["overruns"]}
-
-    close = stop
-
-    def __enter__(self) -> "TxRing":
-        return self
 
     def __exit__(self, *exc: Any) -> None:
         try:
