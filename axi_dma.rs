@@ -39,8 +39,10 @@ mod file;
 mod ioctl;
 mod miscdev;
 mod mmap;
+mod sg;
 mod stats;
 mod uapi;
+mod user_mem;
 mod wait;
 mod xfer;
 
@@ -58,6 +60,10 @@ kernel::module_platform_driver! {
         max_buffers: u32 {
             default: 64,
             description: "Most buffers one open file may hold",
+        },
+        max_pinned_bytes: u64 {
+            default: 256 << 20,
+            description: "Most bytes of user memory registered for DMA on one device at once (all open files)",
         },
         max_inflight: u32 {
             default: 64,

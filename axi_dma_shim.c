@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/wait.h>
 
@@ -57,6 +58,8 @@ struct dma_async_tx_descriptor *axi_dma_shim_prep_memcpy(struct dma_chan *chan, 
 { return dmaengine_prep_dma_memcpy(chan, dst, src, len, flags); }
 struct dma_async_tx_descriptor *axi_dma_shim_prep_slave(struct dma_chan *chan, u64 buf, size_t len, u32 dir, unsigned long flags)
 { return dmaengine_prep_slave_single(chan, buf, len, dir, flags); }
+struct dma_async_tx_descriptor *axi_dma_shim_prep_slave_sg(struct dma_chan *chan, struct sg_table *sgt, u32 dir, unsigned long flags)
+{ return dmaengine_prep_slave_sg(chan, sgt->sgl, sgt->orig_nents, dir, flags); }
 s32 axi_dma_shim_submit(struct dma_async_tx_descriptor *tx, dma_async_tx_callback_result cb, void *param)
 { tx->callback_result = cb; tx->callback_param = param; return dmaengine_submit(tx); }
 u32 axi_dma_shim_result_code(const struct dmaengine_result *r) { return r->result; }
@@ -118,5 +121,26 @@ void axi_dma_shim_sync_for_cpu(struct device *dev, u64 addr, size_t size, u32 di
 void axi_dma_shim_sync_for_device(struct device *dev, u64 addr, size_t size, u32 dir)
 { dma_sync_single_for_device(dev, addr, size, dir); }
 u64 axi_dma_shim_virt_to_pfn(void *vaddr) { return PHYS_PFN(virt_to_phys(vaddr)); }
+
+/* --- user memory and scatter lists --- */
+int axi_dma_shim_pin_user(u64 start, int nr_pages, u32 gup_flags, struct page **pages)
+{ return pin_user_pages_fast(start, nr_pages, gup_flags, pages); }
+void axi_dma_shim_unpin_user(struct page **pages, unsigned long n, bool dirty) { unpin_user_pages_dirty_lock(pages, n, dirty); }
+int axi_dma_shim_sgt_from_pages(struct sg_table *sgt, struct page **pages, u32 n, u64 size, u32 max_seg, gfp_t gfp)
+{ return sg_alloc_table_from_pages_segment(sgt, pages, n, 0, size, max_seg, gfp); }
+int axi_dma_shim_sgt_alloc(struct sg_table *sgt, u32 nents, gfp_t gfp) { return sg_alloc_table(sgt, nents, gfp); }
+void axi_dma_shim_sgt_free(struct sg_table *sgt) { sg_free_table(sgt); }
+int axi_dma_shim_map_sgtable(struct device *dev, struct sg_table *sgt, u32 dir, unsigned long attrs)
+{ return dma_map_sgtable(dev, sgt, dir, attrs); }
+void axi_dma_shim_unmap_sgtable(struct device *dev, struct sg_table *sgt, u32 dir, unsigned long attrs)
+{ dma_unmap_sgtable(dev, sgt, dir, attrs); }
+u32 axi_dma_shim_sgt_dma_nents(struct sg_table *sgt) { return sgt->nents; }
+struct scatterlist *axi_dma_shim_sgt_first(struct sg_table *sgt) { return sgt->sgl; }
+struct scatterlist *axi_dma_shim_sg_next(struct scatterlist *sg) { return sg_next(sg); }
+u64 axi_dma_shim_sg_dma_address(struct scatterlist *sg) { return sg_dma_address(sg); }
+u32 axi_dma_shim_sg_dma_len(struct scatterlist *sg) { return sg_dma_len(sg); }
+void axi_dma_shim_sg_set_dma(struct scatterlist *sg, u64 addr, u32 len) { sg_dma_address(sg) = addr; sg_dma_len(sg) = len; }
+u32 axi_dma_shim_dma_max_mapping_size(struct device *dev) { return min_t(size_t, dma_max_mapping_size(dev), U32_MAX); }
+u32 axi_dma_shim_dev_max_seg_size(struct device *dev) { return dma_get_max_seg_size(dev); }
 
 MODULE_VERSION(AXI_DMA_VERSION);

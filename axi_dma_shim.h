@@ -18,6 +18,9 @@ struct file;
 struct poll_table_struct;
 struct vm_area_struct;
 struct vm_operations_struct;
+struct page;
+struct scatterlist;
+struct sg_table;
 
 struct dma_chan *axi_dma_shim_request_chan(struct device *dev, const char *name);
 void axi_dma_shim_release_chan(struct dma_chan *chan);
@@ -32,6 +35,7 @@ int axi_dma_shim_slave_caps(struct dma_chan *chan, u32 *dirs, u32 *residue_gran)
 int axi_dma_shim_slave_config(struct dma_chan *chan, u32 dir, u64 dev_addr, u32 width, u32 burst);
 struct dma_async_tx_descriptor *axi_dma_shim_prep_memcpy(struct dma_chan *chan, u64 dst, u64 src, size_t len, unsigned long flags);
 struct dma_async_tx_descriptor *axi_dma_shim_prep_slave(struct dma_chan *chan, u64 buf, size_t len, u32 dir, unsigned long flags);
+struct dma_async_tx_descriptor *axi_dma_shim_prep_slave_sg(struct dma_chan *chan, struct sg_table *sgt, u32 dir, unsigned long flags);
 s32 axi_dma_shim_submit(struct dma_async_tx_descriptor *tx,
 			void (*cb)(void *param, const struct dmaengine_result *result), void *param);
 u32 axi_dma_shim_result_code(const struct dmaengine_result *r);
@@ -62,5 +66,20 @@ void axi_dma_shim_free_noncoherent(struct device *dev, size_t size, void *vaddr,
 void axi_dma_shim_sync_for_cpu(struct device *dev, u64 addr, size_t size, u32 dir);
 void axi_dma_shim_sync_for_device(struct device *dev, u64 addr, size_t size, u32 dir);
 u64 axi_dma_shim_virt_to_pfn(void *vaddr);
+int axi_dma_shim_pin_user(u64 start, int nr_pages, u32 gup_flags, struct page **pages);
+void axi_dma_shim_unpin_user(struct page **pages, unsigned long n, bool dirty);
+int axi_dma_shim_sgt_from_pages(struct sg_table *sgt, struct page **pages, u32 n, u64 size, u32 max_seg, gfp_t gfp);
+int axi_dma_shim_sgt_alloc(struct sg_table *sgt, u32 nents, gfp_t gfp);
+void axi_dma_shim_sgt_free(struct sg_table *sgt);
+int axi_dma_shim_map_sgtable(struct device *dev, struct sg_table *sgt, u32 dir, unsigned long attrs);
+void axi_dma_shim_unmap_sgtable(struct device *dev, struct sg_table *sgt, u32 dir, unsigned long attrs);
+u32 axi_dma_shim_sgt_dma_nents(struct sg_table *sgt);
+struct scatterlist *axi_dma_shim_sgt_first(struct sg_table *sgt);
+struct scatterlist *axi_dma_shim_sg_next(struct scatterlist *sg);
+u64 axi_dma_shim_sg_dma_address(struct scatterlist *sg);
+u32 axi_dma_shim_sg_dma_len(struct scatterlist *sg);
+void axi_dma_shim_sg_set_dma(struct scatterlist *sg, u64 addr, u32 len);
+u32 axi_dma_shim_dma_max_mapping_size(struct device *dev);
+u32 axi_dma_shim_dev_max_seg_size(struct device *dev);
 
 #endif /* AXI_DMA_SHIM_H */

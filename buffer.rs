@@ -24,7 +24,10 @@ use kernel::{
     prelude::*,
     sync::{
         aref::ARef,
-        atomic::Relaxed,
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
         Arc,
         Mutex,
         MutexGuard, //
@@ -38,10 +41,15 @@ use crate::{
         NonCoherent, //
     },
     ffi,
+    sg::{
+        self,
+        Seg, //
+    },
     stats::{
         LIVE_BUFFERS,
         LIVE_BYTES, //
     },
+    user_mem::UserMem,
 };
 
 /// The memory behind a buffer.
@@ -51,6 +59,9 @@ pub(crate) enum Mem {
     Coherent(Coherent<[u8]>),
     /// `dma_alloc_noncoherent()`: cacheable, handed over with explicit syncs.
     Cached(NonCoherent),
+    /// Registered user memory (`AXI_DMA_IOC_REGISTER`): pinned, mapped, handed over with
+    /// explicit syncs; possibly scattered. Unpinned before its charge is given back.
+    User { mem: UserMem, _charge: PinCharge },
 }
 
 /// The memory of a buffer and whether it was revoked (the device was unbound).
@@ -63,13 +74,17 @@ pub(crate) struct MemSlot {
 ///
 /// # Invariants
 ///
-/// While `mem` holds memory, `dma_handle..dma_handle + alloc_size` is its DMA range on
-/// `dev`. The buffer is listed in `registry` from construction until the start of `drop`.
+/// While `mem` holds memory, its DMA range on `dev` is `dma_handle..dma_handle + alloc_size`
+/// if `segs` is empty, else the runs of `segs` in order (together `alloc_size` bytes). The
+/// buffer is listed in `registry` from construction until the start of `drop`.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Buffer {
     #[pin]
     mem: Mutex<MemSlot>,
     dma_handle: u64,
+    /// The DMA runs of scattered memory (registered user memory); empty when the memory is
+    /// one run from `dma_handle`.
+    segs: KVec<Seg>,
     /// The device the memory was allocated on (the channel's provider).
     dev: ARef<Device>,
     /// The size user space asked for.
@@ -125,11 +140,14 @@ impl Buffer {
         let dma_handle = match &mem {
             Mem::Coherent(c) => u64::from(compat::dma_address(c)),
             Mem::Cached(n) => n.dma_handle(),
+            // Not made here.
+            Mem::User { .. } => return Err(EINVAL),
         };
         let buf = Arc::pin_init(
             try_pin_init!(Self {
                 mem <- kernel::new_mutex!(MemSlot { mem: Some(mem), revoked: false }, "Buffer::mem"),
                 dma_handle,
+                segs: KVec::new(),
                 dev: dev.into(),
                 size,
                 alloc_size,
@@ -151,9 +169,102 @@ impl Buffer {
         Ok(buf)
     }
 
+    /// Registers the `size` bytes of user memory at `addr` of the current process (both
+    /// page-aligned, checked by the caller) for DMA by `dev` (a channel's provider) in
+    /// direction `dir`: pinned and mapped (see `user_mem.rs`). `ENODEV` once `registry` was
+    /// revoked.
+    /// `ENOSPC` if the device's registered memory would exceed `max_pinned` bytes.
+    pub(crate) fn register(
+        dev: &Device,
+        addr: u64,
+        size: u64,
+        dir: DataDirection,
+        max_pinned: u64,
+        registry: &Arc<Registry>,
+    ) -> Result<Arc<Self>> {
+        let mut reg = registry.inner.lock();
+        if reg.revoked {
+            return Err(ENODEV);
+        }
+        reg.buffers.reserve(1, GFP_KERNEL)?;
+        // Given back when the pages are unpinned (the charge lives beside them in `Mem`).
+        let charge = PinCharge::take(registry, size, max_pinned)?;
+        // SAFETY: As in `alloc`: the registry is not revoked and we hold its lock.
+        let bound = unsafe { dev.as_bound() };
+        let (mem, segs) = UserMem::pin(bound, addr, size, dir)?;
+        let (dma_handle, segs) = match segs.as_slice() {
+            // One run (an IOMMU, or physically contiguous pages): like allocated memory.
+            [(a, _)] => (*a, KVec::new()),
+            _ => (0, segs),
+        };
+        let alloc_size = size;
+        let buf = Arc::pin_init(
+            try_pin_init!(Self {
+                mem <- kernel::new_mutex!(MemSlot { mem: Some(Mem::User { mem, _charge: charge }), revoked: false }, "Buffer::mem"),
+                dma_handle,
+                segs,
+                dev: dev.into(),
+                size,
+                alloc_size,
+                cached: Some(dir),
+                registry: registry.clone(),
+            }),
+            GFP_KERNEL,
+        )?;
+        LIVE_BUFFERS.add(1, Relaxed);
+        LIVE_BYTES.add(size, Relaxed);
+        // INVARIANT: listed from here on (room was reserved above); `drop` unlists it.
+        if let Err(kernel::alloc::kvec::PushError(_)) =
+            reg.buffers.push_within_capacity(BufPtr(Arc::as_ptr(&buf)))
+        {
+            drop(reg);
+            return Err(ENOMEM);
+        }
+        Ok(buf)
+    }
+
     /// The DMA address of byte `off` (the caller checked the range).
     pub(crate) fn dma_addr(&self, off: u64) -> u64 {
-        self.dma_handle + off
+        if self.segs.is_empty() {
+            return self.dma_handle + off;
+        }
+        let mut addr = 0;
+        let _ = sg::for_each_run(&self.segs, off, 1, |(a, _)| {
+            addr = a;
+            Ok(())
+        });
+        addr
+    }
+
+    /// The DMA address of `[off, off + len)` (checked by the caller) if it is one run of
+    /// DMA addresses: always for allocated memory, for registered memory when the range
+    /// does not cross from one segment into another.
+    pub(crate) fn contiguous(&self, off: u64, len: u64) -> Option<u64> {
+        if self.segs.is_empty() {
+            return Some(self.dma_handle + off);
+        }
+        let mut first = None;
+        let mut n = 0;
+        sg::for_each_run(&self.segs, off, len, |(a, _)| {
+            first.get_or_insert(a);
+            n += 1;
+            Ok(())
+        })
+        .ok()?;
+        if n == 1 {
+            first
+        } else {
+            None
+        }
+    }
+
+    /// Passes the DMA runs of `[off, off + len)` (checked by the caller) to `f`, in order.
+    pub(crate) fn runs(&self, off: u64, len: u64, f: impl FnMut(Seg) -> Result) -> Result {
+        if self.segs.is_empty() {
+            let mut f = f;
+            return f((self.dma_handle + off, len));
+        }
+        sg::for_each_run(&self.segs, off, len, f)
     }
 
     /// Whether the memory was allocated on `dev`: only that device may be handed its DMA
@@ -213,6 +324,11 @@ impl Buffer {
                     n.sync_for_device(off, len)
                 }
             }
+            Some(Mem::User { mem: u, .. }) => self.runs(off, len, |(a, l)| {
+                // SAFETY: `runs` yields parts of the segments `UserMem::pin` returned for
+                // `u` (type invariant: `segs`, or the one run from `dma_handle`).
+                unsafe { u.sync_run(a, l, for_cpu) }
+            }),
         }
     }
 
@@ -282,6 +398,38 @@ struct RegistryInner {
 pub(crate) struct Registry {
     #[pin]
     inner: Mutex<RegistryInner>,
+    /// Bytes of user memory registered (pinned) on the device now.
+    pinned: Atomic<u64>,
+}
+
+/// A share of a device's registered-memory limit, given back on drop.
+pub(crate) struct PinCharge {
+    registry: Arc<Registry>,
+    bytes: u64,
+}
+
+impl PinCharge {
+    /// Charges `bytes` to `registry` if that keeps it at most `max` (`ENOSPC` otherwise).
+    fn take(registry: &Arc<Registry>, bytes: u64, max: u64) -> Result<Self> {
+        let mut now = registry.pinned.load(Relaxed);
+        loop {
+            let next = now.checked_add(bytes).filter(|n| *n <= max).ok_or(ENOSPC)?;
+            match registry.pinned.cmpxchg(now, next, Relaxed) {
+                Ok(_) => break,
+                Err(v) => now = v,
+            }
+        }
+        Ok(Self {
+            registry: registry.clone(),
+            bytes,
+        })
+    }
+}
+
+impl Drop for PinCharge {
+    fn drop(&mut self) {
+        self.registry.pinned.fetch_sub(self.bytes, Relaxed);
+    }
 }
 
 impl Registry {
@@ -296,6 +444,7 @@ impl Registry {
                     },
                     "Registry::inner"
                 ),
+                pinned: Atomic::new(0),
             }),
             GFP_KERNEL,
         )

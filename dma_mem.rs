@@ -191,7 +191,7 @@ impl Drop for NonCoherent {
 }
 
 /// The C value of `dir`.
-fn bindings_dir(dir: DataDirection) -> u32 {
+pub(crate) fn bindings_dir(dir: DataDirection) -> u32 {
     // CAST: `DataDirection` is `#[repr(u32)]` and its discriminants are the C enum's values
     // (`bindings::dma_data_direction` is a plain `u32` in 7.2, a newtype in 7.3).
     dir as u32

@@ -51,7 +51,10 @@ use kernel::{
     sync::{atomic::Relaxed, Arc},
 };
 
-use crate::ffi;
+use crate::{
+    ffi,
+    sg::SgTable, //
+};
 
 mod completion;
 mod consumer;
@@ -322,6 +325,22 @@ impl Channel {
         // SAFETY: As in `prep_memcpy`.
         let raw = unsafe {
             ffi::axi_dma_shim_prep_slave(self.as_ptr(), buf, len, dir as u32, PREP_FLAGS)
+        };
+        Descriptor::new(raw)
+    }
+
+    /// Prepares a send or receive (`dir`) of the DMA segments listed in `sgt` (made by
+    /// [`SgTable::of_dma_segments`]). The providers copy the list into their own
+    /// descriptors while preparing (`pl330`, `xilinx_dma`, the test provider), so the table
+    /// may go right after this returns.
+    pub(crate) fn prep_slave_sg(
+        &self,
+        sgt: &SgTable,
+        dir: TransferDirection,
+    ) -> Result<Descriptor<'_>> {
+        // SAFETY: As in `prep_memcpy`; `sgt` is an initialised table of DMA segments.
+        let raw = unsafe {
+            ffi::axi_dma_shim_prep_slave_sg(self.as_ptr(), sgt.raw(), dir as u32, PREP_FLAGS)
         };
         Descriptor::new(raw)
     }

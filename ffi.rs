@@ -88,6 +88,12 @@ extern "C" {
         dir: u32,
         flags: c_ulong,
     ) -> *mut TxDesc;
+    pub(crate) fn axi_dma_shim_prep_slave_sg(
+        chan: *mut DmaChan,
+        sgt: *mut bindings::sg_table,
+        dir: u32,
+        flags: c_ulong,
+    ) -> *mut TxDesc;
     pub(crate) fn axi_dma_shim_submit(tx: *mut TxDesc, cb: Callback, param: *mut c_void) -> i32;
     pub(crate) fn axi_dma_shim_result_code(r: *const DmaengineResult) -> u32;
     pub(crate) fn axi_dma_shim_result_residue(r: *const DmaengineResult) -> u32;
@@ -174,6 +180,51 @@ extern "C" {
         dir: u32,
     );
     pub(crate) fn axi_dma_shim_virt_to_pfn(vaddr: *mut c_void) -> u64;
+    pub(crate) fn axi_dma_shim_pin_user(
+        start: u64,
+        nr_pages: c_int,
+        gup_flags: u32,
+        pages: *mut *mut bindings::page,
+    ) -> c_int;
+    pub(crate) fn axi_dma_shim_unpin_user(pages: *mut *mut bindings::page, n: c_ulong, dirty: bool);
+    pub(crate) fn axi_dma_shim_sgt_from_pages(
+        sgt: *mut bindings::sg_table,
+        pages: *mut *mut bindings::page,
+        n: u32,
+        size: u64,
+        max_seg: u32,
+        gfp: bindings::gfp_t,
+    ) -> c_int;
+    pub(crate) fn axi_dma_shim_sgt_alloc(
+        sgt: *mut bindings::sg_table,
+        nents: u32,
+        gfp: bindings::gfp_t,
+    ) -> c_int;
+    pub(crate) fn axi_dma_shim_sgt_free(sgt: *mut bindings::sg_table);
+    pub(crate) fn axi_dma_shim_map_sgtable(
+        dev: *mut bindings::device,
+        sgt: *mut bindings::sg_table,
+        dir: u32,
+        attrs: c_ulong,
+    ) -> c_int;
+    pub(crate) fn axi_dma_shim_unmap_sgtable(
+        dev: *mut bindings::device,
+        sgt: *mut bindings::sg_table,
+        dir: u32,
+        attrs: c_ulong,
+    );
+    pub(crate) fn axi_dma_shim_sgt_dma_nents(sgt: *mut bindings::sg_table) -> u32;
+    pub(crate) fn axi_dma_shim_sgt_first(
+        sgt: *mut bindings::sg_table,
+    ) -> *mut bindings::scatterlist;
+    pub(crate) fn axi_dma_shim_sg_next(
+        sg: *mut bindings::scatterlist,
+    ) -> *mut bindings::scatterlist;
+    pub(crate) fn axi_dma_shim_sg_dma_address(sg: *mut bindings::scatterlist) -> u64;
+    pub(crate) fn axi_dma_shim_sg_dma_len(sg: *mut bindings::scatterlist) -> u32;
+    pub(crate) fn axi_dma_shim_sg_set_dma(sg: *mut bindings::scatterlist, addr: u64, len: u32);
+    pub(crate) fn axi_dma_shim_dma_max_mapping_size(dev: *mut bindings::device) -> u32;
+    pub(crate) fn axi_dma_shim_dev_max_seg_size(dev: *mut bindings::device) -> u32;
 }
 
 /// Returns the raw `struct device` behind a Rust [`kernel::device::Device`].

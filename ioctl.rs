@@ -162,6 +162,15 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
             let out = file.chan_info(&read_req!(arg, uapi::ChanInfo))?;
             write_arg(arg, &out).map(|()| 0)
         }
+        uapi::IOC_REGISTER => {
+            let out = file.register(&read_req!(arg, uapi::Register))?;
+            if let Err(e) = write_arg(arg, &out) {
+                // User space cannot learn the id: undo.
+                file.alloc_undo(out.id);
+                return Err(e);
+            }
+            Ok(0)
+        }
         uapi::IOC_ALLOC => {
             let out = file.alloc(&read_req!(arg, uapi::Alloc))?;
             if let Err(e) = write_arg(arg, &out) {

@@ -21,7 +21,7 @@ use core::mem::size_of;
 /// ABI version reported by `AXI_DMA_IOC_INFO`: changes only with an incompatible ABI.
 pub(crate) const ABI_VERSION: u32 = 1;
 /// ABI revision reported by `AXI_DMA_IOC_INFO`: counts compatible additions.
-pub(crate) const ABI_REVISION: u32 = 3;
+pub(crate) const ABI_REVISION: u32 = 4;
 /// `AXI_DMA_IOC_MAGIC`.
 pub(crate) const MAGIC: u32 = 0xAD;
 /// `AXI_DMA_NAME_LEN`.
@@ -315,6 +315,37 @@ pub(crate) struct Submit {
     pub(crate) pad: u32,
 }
 
+/// `struct axi_dma_register`.
+#[repr(C)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Register {
+    pub(crate) addr: u64,
+    pub(crate) size: u64,
+    pub(crate) chan: u32,
+    pub(crate) flags: u32,
+    pub(crate) id: u32,
+    pub(crate) pad: u32,
+}
+
+/// `AXI_DMA_REGISTER_TO_DEVICE`: the device only reads the memory.
+pub(crate) const REGISTER_TO_DEVICE: u32 = 1 << 1;
+/// `AXI_DMA_REGISTER_FROM_DEVICE`: the device only writes the memory.
+pub(crate) const REGISTER_FROM_DEVICE: u32 = 1 << 2;
+
+/// `AXI_DMA_REGISTER_MAX_RUNS`: most contiguous DMA runs one transfer on registered
+/// memory may span.
+pub(crate) const REGISTER_MAX_RUNS: usize = 64;
+
+/// `struct axi_dma_register::flags`: the device's access.
+pub(crate) fn decode_register_flags(flags: u32) -> Result<CachedDir, BadValue> {
+    match flags {
+        0 => Ok(CachedDir::Both),
+        REGISTER_TO_DEVICE => Ok(CachedDir::ToDevice),
+        REGISTER_FROM_DEVICE => Ok(CachedDir::FromDevice),
+        f => Err(BadValue(f)),
+    }
+}
+
 /// `struct axi_dma_claim`.
 #[repr(C)]
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
@@ -331,7 +362,7 @@ macro_rules! uapi_structs {
             Info = 56, ChanInfo = 104, Alloc = 40, Free = 8, Xfer = 80, Completion = 32,
             Reap = 32, Status = 24, Wait = 32, Cancel = 8, SlaveConfig = 24, KBench = 48,
             Sync = 24, StreamStart = 40, StreamPush = 24, StreamDone = 32, StreamReap = 40,
-            StreamStop = 24, Claim = 8, Submit = 56, StreamCycle = 56,
+            StreamStop = 24, Claim = 8, Submit = 56, StreamCycle = 56, Register = 32,
         }
     };
 }
@@ -376,9 +407,10 @@ pub(crate) const IOC_UNCLAIM: u32 = ioc(W, 0x11, size_of::<Claim>());
 pub(crate) const IOC_SLAVE_CONFIG_GET: u32 = ioc(R | W, 0x12, size_of::<SlaveConfig>());
 pub(crate) const IOC_SUBMIT: u32 = ioc(R | W, 0x13, size_of::<Submit>());
 pub(crate) const IOC_STREAM_CYCLE: u32 = ioc(R | W, 0x14, size_of::<StreamCycle>());
+pub(crate) const IOC_REGISTER: u32 = ioc(R | W, 0x15, size_of::<Register>());
 
 /// The name/number pairs of every ioctl (for the host-side check against the header).
-pub(crate) const IOCTLS: [(&str, u32); 21] = [
+pub(crate) const IOCTLS: [(&str, u32); 22] = [
     ("INFO", IOC_INFO),
     ("CHAN_INFO", IOC_CHAN_INFO),
     ("ALLOC", IOC_ALLOC),
@@ -400,6 +432,7 @@ pub(crate) const IOCTLS: [(&str, u32); 21] = [
     ("SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET),
     ("SUBMIT", IOC_SUBMIT),
     ("STREAM_CYCLE", IOC_STREAM_CYCLE),
+    ("REGISTER", IOC_REGISTER),
 ];
 
 /// Implements `only_inputs()` for requests: whether every field other than the listed
@@ -441,6 +474,7 @@ inputs! {
     StreamCycle { chan, push, lens, entries, max, min, timeout_ms }
     Claim { chan, flags }
     Submit { xfers, count, flags, entries, max, min, timeout_ms }
+    Register { addr, size, chan, flags }
 }
 
 impl SlaveConfig {

@@ -16,6 +16,7 @@ use kernel::{
         atomic::{
             Acquire,
             Atomic,
+            Full,
             Relaxed,
             Release, //
         },
@@ -190,6 +191,11 @@ const RESULT_CANCEL: u32 = 3;
 ///   `cmpxchg` moved it out of `PENDING` (the completion callback or an abort) is the only
 ///   one that writes `result` and `residue`, before its `Release` store of `DONE`; they are
 ///   read only after an `Acquire` load saw `DONE` ([`Xfer::outcome`]).
+/// - A transfer made of several descriptors (scattered memory, see `chan/submit.rs`) has
+///   `parts` = 1 (the submitter's guard) + the parts submitted whose callback has not run;
+///   it finishes when `parts` drops to 0, so never before every submitted descriptor's
+///   callback ran (or an abort, which comes only with the channel quiet or never started).
+///   `parts` stays 0 for one-descriptor transfers, which finish at their callback.
 /// - `busy` is 1 from [`Xfer::begin`] (called before the descriptor is submitted, so a
 ///   completion can never come first) until the completing thread clears it: every
 ///   `busy_begin` of the channel's statistics is paired with one `busy_end`.
@@ -204,6 +210,12 @@ pub(crate) struct Xfer {
     result: Atomic<u32>,
     residue: Atomic<u32>,
     busy: Atomic<u32>,
+    /// Outstanding parts of a several-descriptor transfer (see the invariants).
+    parts: Atomic<u32>,
+    /// Whether a part failed or was never submitted.
+    parts_failed: Atomic<u32>,
+    /// Bytes the parts did not move.
+    parts_residue: Atomic<u32>,
     cb: CallbackRef,
     events: Arc<Events>,
     stats: Arc<ChanStats>,
@@ -233,6 +245,9 @@ impl Xfer {
             r.result = Atomic::new(RESULT_OK);
             r.residue = Atomic::new(0);
             r.busy = Atomic::new(0);
+            r.parts = Atomic::new(0);
+            r.parts_failed = Atomic::new(0);
+            r.parts_residue = Atomic::new(0);
             r.cb = CallbackRef::new();
             r.events = events;
             r.stats = stats;
@@ -251,6 +266,9 @@ impl Xfer {
                 result: Atomic::new(RESULT_OK),
                 residue: Atomic::new(0),
                 busy: Atomic::new(0),
+                parts: Atomic::new(0),
+                parts_failed: Atomic::new(0),
+                parts_residue: Atomic::new(0),
                 cb: CallbackRef::new(),
                 events,
                 stats,
@@ -267,6 +285,60 @@ impl Xfer {
     pub(crate) fn begin(&self) {
         if self.busy.xchg(1, Relaxed) == 0 {
             self.stats.busy_begin();
+        }
+    }
+
+    /// The transfer is about to be submitted as several descriptors: each is announced with
+    /// [`Xfer::add_part`] before its submission, and [`Xfer::parts_submitted`] ends the
+    /// series. Called once, before the first submission, instead of nothing.
+    pub(crate) fn open_parts(&self) {
+        self.parts.store(1, Relaxed);
+    }
+
+    /// One more part is about to be submitted.
+    pub(crate) fn add_part(&self) {
+        self.parts.add(1, Relaxed);
+    }
+
+    /// A part announced by [`Xfer::add_part`] was not submitted after all (its submission
+    /// failed, so its callback will never run).
+    pub(crate) fn drop_part(&self) {
+        // Cannot reach 0: the submitter's guard is still held.
+        self.parts.fetch_sub(1, Relaxed);
+    }
+
+    /// Every part that will be submitted was; `unsent` bytes were not (a provider refused a
+    /// descriptor half-way): the transfer then fails with those bytes as residue, once the
+    /// submitted parts completed.
+    pub(crate) fn parts_submitted(&self, unsent: u64) {
+        if unsent > 0 {
+            self.parts_failed.store(1, Relaxed);
+            self.add_residue(unsent);
+        }
+        self.part_done();
+    }
+
+    fn add_residue(&self, bytes: u64) {
+        let b = u32::try_from(bytes).unwrap_or(u32::MAX);
+        let mut now = self.parts_residue.load(Relaxed);
+        while let Err(v) = self
+            .parts_residue
+            .cmpxchg(now, now.saturating_add(b), Relaxed)
+        {
+            now = v;
+        }
+    }
+
+    /// Drops one outstanding part (or the guard); the last one finishes the transfer.
+    fn part_done(&self) {
+        // Full ordering: the last one sees every part's failure and residue.
+        if self.parts.fetch_sub(1, Full) == 1 {
+            let r = if self.parts_failed.load(Relaxed) != 0 {
+                RESULT_FAILED
+            } else {
+                RESULT_OK
+            };
+            self.finish(r, self.parts_residue.load(Relaxed));
         }
     }
 
@@ -346,7 +418,15 @@ impl Completion for Xfer {
             // reports it as an error of the transfer.
             TxResult::Failed | TxResult::Aborted => RESULT_FAILED,
         };
-        self.finish(r, residue);
+        if self.parts.load(Relaxed) == 0 {
+            self.finish(r, residue);
+            return;
+        }
+        if r != RESULT_OK {
+            self.parts_failed.store(1, Relaxed);
+        }
+        self.add_residue(u64::from(residue));
+        self.part_done();
     }
 
     fn callback_ref(&self) -> &CallbackRef {

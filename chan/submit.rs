@@ -22,6 +22,12 @@ use crate::{
         Descriptor,
         TransferDirection, //
     },
+    sg::{
+        self,
+        Seg,
+        SgTable, //
+    },
+    uapi::REGISTER_MAX_RUNS as MAX_RUNS,
     xfer::{
         AbortCause,
         Events,
@@ -31,6 +37,17 @@ use crate::{
 
 /// Finished entries a submission takes off the channel's list at most.
 const PRUNE_PER_START: usize = 4;
+
+/// How a job becomes descriptors.
+enum Plan {
+    /// One descriptor from contiguous DMA addresses (all allocated memory; the lean path).
+    One,
+    /// A send or receive on scattered memory: one descriptor from a scatter list.
+    Sg(SgTable),
+    /// A memcpy on scattered memory: one descriptor per `(dst, src, len)` run contiguous on
+    /// both sides.
+    Runs(KVec<(u64, u64, u64)>),
+}
 
 /// What one transfer moves: its direction, its source and destination (buffer, offset)
 /// where the direction has them, and its length. The caller checked the ranges and the
@@ -50,7 +67,56 @@ impl Job<'_> {
         Iterator::chain(self.src.iter(), self.dst.iter()).all(|(b, _)| b.is_on(dma_dev))
     }
 
-    /// Prepares the job's descriptor on `chan`.
+    /// Whether every range of the job is one run of DMA addresses.
+    pub(crate) fn is_contiguous(&self) -> bool {
+        let len = self.len as u64;
+        Iterator::chain(self.src.iter(), self.dst.iter())
+            .all(|(b, off)| b.contiguous(*off, len).is_some())
+    }
+
+    /// How the job becomes descriptors (allocates for scattered memory: called before the
+    /// channel's lock). `E2BIG` for more than `AXI_DMA_REGISTER_MAX_RUNS` runs.
+    fn plan(&self) -> Result<Plan> {
+        if self.is_contiguous() {
+            return Ok(Plan::One);
+        }
+        let len = self.len as u64;
+        let runs_of = |b: Option<(&Arc<Buffer>, u64)>| -> Result<KVec<Seg>> {
+            let (b, off) = b.ok_or(EINVAL)?;
+            let mut v = KVec::new();
+            b.runs(off, len, |r| {
+                if v.len() >= MAX_RUNS {
+                    return Err(E2BIG);
+                }
+                v.push(r, GFP_KERNEL)?;
+                Ok(())
+            })?;
+            Ok(v)
+        };
+        match self.dir {
+            TransferDirection::MemToMem => {
+                let (s, d) = (runs_of(self.src)?, runs_of(self.dst)?);
+                let mut v = KVec::new();
+                sg::zip_runs(&s, &d, |da, sa, n| {
+                    if v.len() >= MAX_RUNS {
+                        return Err(E2BIG);
+                    }
+                    v.push((da, sa, n), GFP_KERNEL)?;
+                    Ok(())
+                })?;
+                Ok(Plan::Runs(v))
+            }
+            TransferDirection::MemToDev => {
+                Ok(Plan::Sg(SgTable::of_dma_segments(&runs_of(self.src)?)?))
+            }
+            TransferDirection::DevToMem => {
+                Ok(Plan::Sg(SgTable::of_dma_segments(&runs_of(self.dst)?)?))
+            }
+        }
+    }
+
+    /// Prepares the job's descriptor on `chan` (contiguous ranges only, see
+    /// [`Job::is_contiguous`]).
     pub(super) fn prepare<'c>(&self, chan: &'c Channel) -> Result<Descriptor<'c>> {
         let addr = |b: Option<(&Arc<Buffer>, u64)>| b.map(|(b, off)| b.dma_addr(off)).ok_or(EINVAL);
         let (s, d, len) = (addr(self.src), addr(self.dst), self.len);
@@ -60,6 +126,46 @@ impl Job<'_> {
             TransferDirection::DevToMem => chan.prep_slave(d?, len, self.dir),
         }
     }
+}
+
+/// Submits the runs of a memcpy on scattered memory to `xfer`, one descriptor each; returns
+/// the last one's cookie. If a provider refuses a run after others were submitted, the
+/// transfer fails once those completed (with the rest as residue): they cannot be taken
+/// back. Nothing submitted: the error, and `xfer` is finished if it was begun.
+fn submit_runs(chan: &Channel, xfer: &Arc<Xfer>, runs: &[(u64, u64, u64)]) -> Result<i32> {
+    xfer.open_parts();
+    let (mut cookie, mut sent, mut err) = (None, 0u64, EINVAL);
+    for &(d, s, n) in runs {
+        let desc = match chan.prep_memcpy(d, s, n as usize) {
+            Ok(desc) => desc,
+            Err(e) => {
+                err = e;
+                break;
+            }
+        };
+        if cookie.is_none() {
+            xfer.begin();
+        }
+        xfer.add_part();
+        match desc.submit(xfer) {
+            Ok(c) => {
+                cookie = Some(c);
+                sent += n;
+            }
+            Err(e) => {
+                xfer.drop_part();
+                err = e;
+                if cookie.is_none() {
+                    xfer.abort(AbortCause::Cancel);
+                }
+                break;
+            }
+        }
+    }
+    let c = cookie.ok_or(err)?;
+    let total: u64 = runs.iter().map(|r| r.2).sum();
+    xfer.parts_submitted(total - sent);
+    Ok(c)
 }
 
 impl ChanSlot {
@@ -83,6 +189,10 @@ impl ChanSlot {
             );
             return Err(EINVAL);
         }
+        // Scattered memory: its scatter list or runs, made before the lock.
+        let plan = job
+            .plan()
+            .inspect_err(|e| dev_dbg!(self.dev, "xfer: cannot describe the memory: {:?}\n", e))?;
         // Finished entries taken off the list, let go after the lock: a few per submission
         // (the list stays bounded: each submission adds one), with no allocation.
         let mut done: [Option<InFlight>; PRUNE_PER_START] = [const { None }; PRUNE_PER_START];
@@ -112,10 +222,10 @@ impl ChanSlot {
             let busy = !st.inflight.is_empty();
             self.ensure_chan(st)?;
             let chan = st.chan.as_ref().ok_or(ENODEV)?;
-            let desc = job.prepare(chan).map_err(|e| {
-                // A provider returns no descriptor both for requests it cannot describe and
-                // when its descriptor pool is used up; with transfers in flight the latter
-                // is likely, and retrying after reaping is the right reaction: EBUSY.
+            // A provider returns no descriptor both for requests it cannot describe and when
+            // its descriptor pool is used up; with transfers in flight the latter is likely,
+            // and retrying after reaping is the right reaction: EBUSY.
+            let refused = |e: Error| {
                 dev_dbg!(
                     self.dev,
                     "xfer: provider refused {} bytes ({:?}){}\n",
@@ -132,13 +242,23 @@ impl ChanSlot {
                 } else {
                     e
                 }
-            })?;
-            xfer.begin();
-            let cookie = match desc.submit(xfer) {
-                Ok(c) => c,
-                Err(e) => {
-                    xfer.abort(AbortCause::Cancel);
-                    return Err(e);
+            };
+            let cookie = match &plan {
+                Plan::Runs(runs) => submit_runs(chan, xfer, runs).map_err(refused)?,
+                Plan::One | Plan::Sg(_) => {
+                    let desc = match &plan {
+                        Plan::Sg(t) => chan.prep_slave_sg(t, dir),
+                        _ => job.prepare(chan),
+                    }
+                    .map_err(refused)?;
+                    xfer.begin();
+                    match desc.submit(xfer) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            xfer.abort(AbortCause::Cancel);
+                            return Err(e);
+                        }
+                    }
                 }
             };
             xfer.cookie.store(cookie, Relaxed);

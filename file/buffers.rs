@@ -25,17 +25,35 @@ use crate::{
 /// Size of the per-file mmap offset space (offsets handed out by ALLOC).
 const MMAP_SPACE: u64 = 1 << 40;
 
+/// Where a buffer's memory is seen from user space.
+#[derive(Copy, Clone)]
+enum Place {
+    /// Allocated memory: the start of its range in the file's mmap offset space.
+    Mmap(u64),
+    /// Registered user memory: its user address (the table refuses overlaps).
+    User(u64),
+}
+
 /// A buffer owned by an open file.
 struct BufSlot {
     id: u32,
-    /// Start of the buffer's range in the file's mmap offset space.
-    offset: u64,
+    place: Place,
     buf: Arc<Buffer>,
+}
+
+impl BufSlot {
+    /// The buffer's range in the mmap offset space, if it has one.
+    fn mmap_range(&self) -> Option<(u64, u64)> {
+        match self.place {
+            Place::Mmap(off) => Some((off, self.buf.alloc_size)),
+            Place::User(_) => None,
+        }
+    }
 }
 
 /// The fields of a [`BufTable`] protected by its lock.
 struct BufTableInner {
-    /// Sorted by `offset`.
+    /// Allocated buffers sorted by mmap offset, registered ones after them.
     slots: KVec<BufSlot>,
     next_id: u32,
 }
@@ -66,6 +84,14 @@ fn first_fit(
     (off.checked_add(size)? <= space).then_some((off, n))
 }
 
+/// Whether `[addr, addr + size)` overlaps registered user memory among `slots`.
+fn overlaps_user(slots: &[BufSlot], addr: u64, size: u64) -> bool {
+    slots.iter().any(|s| match s.place {
+        Place::User(a) => a < addr + size && addr < a + s.buf.size,
+        Place::Mmap(_) => false,
+    })
+}
+
 impl BufTable {
     pub(super) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
@@ -90,7 +116,7 @@ impl BufTable {
             return Err(ENOSPC);
         }
         let (off, pos) = first_fit(
-            inner.slots.iter().map(|s| (s.offset, s.buf.alloc_size)),
+            inner.slots.iter().filter_map(BufSlot::mmap_range),
             buf.alloc_size,
             MMAP_SPACE,
         )
@@ -104,12 +130,44 @@ impl BufTable {
                 pos,
                 BufSlot {
                     id,
-                    offset: off,
+                    place: Place::Mmap(off),
                     buf,
                 },
             )
             .map_err(|_| ENOMEM)?;
         Ok((id, off))
+    }
+
+    /// Adds registered user memory `buf` at user address `addr` (at most `max` buffers):
+    /// its id. `EEXIST` if it overlaps another registration of the file.
+    fn insert_user(&self, buf: Arc<Buffer>, addr: u64, max: usize) -> Result<u32> {
+        let mut inner = self.inner.lock();
+        if inner.slots.len() >= max {
+            return Err(ENOSPC);
+        }
+        if overlaps_user(&inner.slots, addr, buf.size) {
+            return Err(EEXIST);
+        }
+        let id = inner.next_id;
+        inner.next_id = inner.next_id.wrapping_add(1).max(1);
+        // Registered buffers go last: the mmap-offset order of the others is kept.
+        inner.slots.push(
+            BufSlot {
+                id,
+                place: Place::User(addr),
+                buf,
+            },
+            GFP_KERNEL,
+        )?;
+        Ok(id)
+    }
+
+    /// `EEXIST` if `[addr, addr + size)` overlaps a registration of the file.
+    fn check_user_free(&self, addr: u64, size: u64) -> Result {
+        if overlaps_user(&self.inner.lock().slots, addr, size) {
+            return Err(EEXIST);
+        }
+        Ok(())
     }
 
     fn remove(&self, id: u32) -> Option<Arc<Buffer>> {
@@ -185,6 +243,57 @@ impl OpenFile {
             mmap_size: alloc_size,
             ..*req
         })
+    }
+
+    /// `AXI_DMA_IOC_REGISTER`: pins and maps a range of the caller's memory as a buffer.
+    pub(crate) fn register(&self, req: &uapi::Register) -> Result<uapi::Register> {
+        let l = &self.shared.limits;
+        let dir = match uapi::decode_register_flags(req.flags) {
+            Ok(CachedDir::Both) => DataDirection::Bidirectional,
+            Ok(CachedDir::ToDevice) => DataDirection::ToDevice,
+            Ok(CachedDir::FromDevice) => DataDirection::FromDevice,
+            Err(f) => {
+                dev_dbg!(self.dev(), "register: bad flags {:#x}\n", f.0);
+                return Err(EINVAL);
+            }
+        };
+        let page = kernel::page::PAGE_SIZE as u64;
+        if (req.addr | req.size) & (page - 1) != 0 {
+            dev_dbg!(self.dev(), "register: address or size not page-aligned\n");
+            return Err(EINVAL);
+        }
+        if req.size == 0 || req.size > l.max_buffer_size {
+            dev_dbg!(
+                self.dev(),
+                "register: size {:#x} outside 1 page..={:#x}\n",
+                req.size,
+                l.max_buffer_size
+            );
+            return Err(EINVAL);
+        }
+        if req.addr.checked_add(req.size).is_none() {
+            return Err(EINVAL);
+        }
+        let slot = self.chan(req.chan)?;
+        let max = l.max_buffers as usize;
+        if self.bufs.len() >= max {
+            dev_dbg!(self.dev(), "register: {} buffers already\n", max);
+            return Err(ENOSPC);
+        }
+        // Checked again when it is listed (another thread may register meanwhile); here so
+        // that a refused overlap pins nothing.
+        self.bufs.check_user_free(req.addr, req.size)?;
+        let buf = Buffer::register(
+            slot.dma_device(),
+            req.addr,
+            req.size,
+            dir,
+            l.max_pinned_bytes,
+            &self.shared.registry,
+        )
+        .inspect_err(|e| dev_dbg!(self.dev(), "register: {:#x} bytes: {:?}\n", req.size, e))?;
+        let id = self.bufs.insert_user(buf, req.addr, max)?;
+        Ok(uapi::Register { id, ..*req })
     }
 
     /// Undoes an ALLOC whose result could not be written back (user space cannot know the
@@ -273,8 +382,10 @@ impl OpenFile {
             .lock()
             .slots
             .iter()
-            .find(|b| offset >= b.offset && offset - b.offset < b.buf.alloc_size)
-            .map(|b| (b.buf.clone(), offset - b.offset))
+            .find_map(|b| {
+                let (start, len) = b.mmap_range()?;
+                (offset >= start && offset - start < len).then(|| (b.buf.clone(), offset - start))
+            })
             .ok_or(EINVAL)
     }
 }

@@ -100,6 +100,12 @@ impl OpenFile {
             let copy = as_xfer(req.chan, req.src_buf, req.dst_buf);
             legs.push(self.validate(&copy, XferKind::Memcpy)?, GFP_KERNEL)?;
         }
+        // The measurement is of one descriptor per transfer: registered memory that is
+        // scattered over the range is not what it measures.
+        if !legs.iter().all(|r| r.job().is_contiguous()) {
+            dev_dbg!(self.dev(), "kbench: a buffer range is not one DMA run\n");
+            return Err(EINVAL);
+        }
         let mut claims = KVec::with_capacity(legs.len(), GFP_KERNEL)?;
         for r in legs.iter() {
             claims.push(

@@ -189,6 +189,15 @@ impl OpenFile {
         }
         let device_writes = dir == TransferDirection::DevToMem;
         let buf = self.dma_operand(slot, req.buf, req.offset, span, device_writes)?;
+        // Slots are queued as single descriptors: the ring's range must be one DMA run.
+        if buf.contiguous(req.offset, span).is_none() {
+            dev_dbg!(
+                self.dev(),
+                "stream: buffer {} is not one DMA run there\n",
+                req.buf
+            );
+            return Err(EINVAL);
+        }
         let cell = Arc::pin_init(
             pin_init!(RingCell {
                 chan: req.chan,

@@ -74,6 +74,8 @@ dev=dma-user  # the GDMA/PL330 client node of both QEMU device trees
 
 # The C test suite (each test is a result), on every channel of the client node.
 run_ctests
+# Registered user memory: the device-wide max_pinned_bytes (pins 64 MiB).
+run_ctests usermem_limit
 for c in $(axidma-demo info | sed -n 's/^  [1-9][0-9]*: \([^ ]*\) .*/\1/p'); do
   PREFIX="chan_$c:" run_ctests -c "$c" memcpy_sizes nonblocking
 done
@@ -127,7 +129,7 @@ AXIDMA_DEV=$loopdev axidma-demo info | grep -q "buffers up to 16777216 bytes" \
 check loop_directions expect_dirs "$loopdev" tx "memcpy send(mm2s) pair 1" rx "memcpy recv(s2mm) pair 0"
 PREFIX="loop:" run_ctests -d "$loopdev" -c tx info directions request_zero_rule alloc_errors nonblocking close_busy cancel \
   loop_sizes loop_residue loop_pipelined loop_kind rx_timeout hang_timeout provider_error busy_limit cancel_running eintr \
-  stream_loop stream_overrun stream_errors stream_cached stream_slot_error
+  stream_loop stream_overrun stream_errors stream_cached stream_slot_error usermem_loop
 # Rings from 32-bit user space on the 64-bit kernel (user pointers inside the structures).
 if [ -x /bin/axi_dma_test32 ]; then
   CTEST=axi_dma_test32 PREFIX="compat32-loop:" run_ctests -d "$loopdev" stream_loop stream_errors
@@ -196,7 +198,7 @@ check axi_dma_channels sh -c "grep -q ' tx .*dma[0-9]*chan0' /tmp/axi.info && gr
 check axi_directions expect_dirs "$axidev" tx "send(mm2s) pair 1" rx "recv(s2mm) pair 0"
 PREFIX="axi:" run_ctests -d "$axidev" -c tx info directions loop_sizes loop_pipelined rx_timeout \
   axi_packets axi_tx_stall axi_inflight axi_back_to_back stream_loop stream_cached stream_errors \
-  stream_axi_long
+  stream_axi_long usermem_axi
 check axi_cli_loop sh -c "axidma -d $axidev loop 64k | grep -q verified"
 check axi_cli_stream stream_loop_cli "$axidev"
 ast=/sys/kernel/debug/$(basename "$axidev")/stats

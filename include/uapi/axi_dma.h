@@ -26,10 +26,11 @@
  *  revision 3  struct axi_dma_kbench: `flags` (was `pad`): AXI_DMA_KBENCH_BARE (the bare
  *              dmaengine floor) and AXI_DMA_KBENCH_LOOPBACK (tx -> rx round trips);
  *              AXI_DMA_IOC_STREAM_CYCLE (a ring's push and reap in one call).
+ *  revision 4  AXI_DMA_IOC_REGISTER (DMA straight into the caller's own memory).
  * docs/uapi.md is the reference: every field, errno, limit and default of every ioctl.
  */
 #define AXI_DMA_ABI_VERSION 1
-#define AXI_DMA_ABI_REVISION 3
+#define AXI_DMA_ABI_REVISION 4
 #define AXI_DMA_IOC_MAGIC 0xAD
 #define AXI_DMA_MAX_CHANNELS 8
 #define AXI_DMA_NAME_LEN 32
@@ -349,6 +350,33 @@ struct axi_dma_submit {
 	__u32 pad;
 };
 
+/*
+ * User memory (revision 4): registers `size` bytes of the caller's own memory at `addr`
+ * (any mapping of anonymous or file memory it may access: malloc, mmap, a memfd; both
+ * page-aligned) for DMA through `chan`'s provider. The pages are pinned until FREE (with
+ * `id`), close or unbind; munmap of the range meanwhile does not free them under DMA. The
+ * result is a buffer id usable in XFER, SUBMIT and SYNC like a CACHED buffer's (hand it over
+ * with AXI_DMA_IOC_SYNC around every DMA); it has no mmap offset. The memory may be
+ * scattered in DMA space: a memcpy takes one descriptor per contiguous run (at most
+ * AXI_DMA_REGISTER_MAX_RUNS per transfer, E2BIG beyond: split the transfer), a send or
+ * receive one scatter list; rings and KBENCH need a range that is one run (EINVAL).
+ * Registrations of one file may not overlap (EEXIST); each counts as a buffer against
+ * max_buffers and max_buffer_size, and all of a device together against max_pinned_bytes
+ * (ENOSPC).
+ */
+#define AXI_DMA_REGISTER_TO_DEVICE   (1U << 1) /* the device only reads it */
+#define AXI_DMA_REGISTER_FROM_DEVICE (1U << 2) /* the device only writes it */
+#define AXI_DMA_REGISTER_MAX_RUNS    64
+
+struct axi_dma_register {
+	__u64 addr;  /* in: user address, page-aligned */
+	__u64 size;  /* in: bytes, page-aligned, 1 page .. max_buffer_size */
+	__u32 chan;  /* in: channel whose provider will access the memory */
+	__u32 flags; /* in: 0 (the device reads and writes) or one AXI_DMA_REGISTER_* */
+	__u32 id;    /* out: buffer handle (FREE unregisters) */
+	__u32 pad;
+};
+
 #define AXI_DMA_IOC_INFO      _IOR(AXI_DMA_IOC_MAGIC, 0x00, struct axi_dma_info)
 #define AXI_DMA_IOC_CHAN_INFO _IOWR(AXI_DMA_IOC_MAGIC, 0x01, struct axi_dma_chan_info)
 #define AXI_DMA_IOC_ALLOC     _IOWR(AXI_DMA_IOC_MAGIC, 0x02, struct axi_dma_alloc)
@@ -370,5 +398,6 @@ struct axi_dma_submit {
 #define AXI_DMA_IOC_SLAVE_CONFIG_GET _IOWR(AXI_DMA_IOC_MAGIC, 0x12, struct axi_dma_slave_config)
 #define AXI_DMA_IOC_SUBMIT       _IOWR(AXI_DMA_IOC_MAGIC, 0x13, struct axi_dma_submit)
 #define AXI_DMA_IOC_STREAM_CYCLE _IOWR(AXI_DMA_IOC_MAGIC, 0x14, struct axi_dma_stream_cycle)
+#define AXI_DMA_IOC_REGISTER     _IOWR(AXI_DMA_IOC_MAGIC, 0x15, struct axi_dma_register)
 
 #endif /* _UAPI_AXI_DMA_H */

@@ -100,11 +100,28 @@ int axidma_buf_alloc_flags(struct axidma_dev *d, uint32_t chan, uint64_t size, u
 	return 0;
 }
 
+int axidma_register(struct axidma_dev *d, uint32_t chan, void *addr, uint64_t size, uint32_t flags,
+		    struct axidma_buf *b)
+{
+	struct axi_dma_register r = { .addr = (uint64_t)(uintptr_t)addr, .size = size, .chan = chan, .flags = flags };
+	int e = xioctl(d->fd, AXI_DMA_IOC_REGISTER, &r);
+
+	if (e)
+		return e;
+	b->id = r.id;
+	b->chan = chan;
+	b->size = size;
+	b->map_size = 0;
+	b->offset = 0;
+	b->ptr = addr;
+	return 0;
+}
+
 int axidma_buf_free(struct axidma_dev *d, struct axidma_buf *b)
 {
 	struct axi_dma_free f = { .id = b->id };
 
-	if (b->ptr)
+	if (b->ptr && b->map_size)
 		munmap(b->ptr, b->map_size);
 	b->ptr = NULL;
 	return xioctl(d->fd, AXI_DMA_IOC_FREE, &f);

@@ -36,9 +36,9 @@ struct axidma_buf {
 	uint32_t id;
 	uint32_t chan;
 	uint64_t size;     /* bytes asked for */
-	uint64_t map_size; /* bytes mapped (whole pages) */
+	uint64_t map_size; /* bytes mapped (whole pages); 0 for registered user memory */
 	uint64_t offset;   /* mmap offset */
-	uint8_t *ptr;      /* the mapping */
+	uint8_t *ptr;      /* the mapping (registered memory: the caller's own) */
 };
 
 /* Open a device (NULL: /dev/axi-dma0) and check the ABI version. */
@@ -53,6 +53,16 @@ int axidma_buf_free(struct axidma_dev *d, struct axidma_buf *b);
 /* flags: AXI_DMA_ALLOC_* (CACHED: cacheable, hand over with axidma_sync around each DMA). */
 int axidma_buf_alloc_flags(struct axidma_dev *d, uint32_t chan, uint64_t size, uint32_t flags,
 			   struct axidma_buf *b);
+/*
+ * Registers `size` bytes of the caller's own memory at `addr` (both page-aligned: e.g. from
+ * posix_memalign(.., sysconf(_SC_PAGESIZE), ..) or mmap) for DMA through `chan`'s provider
+ * (ABI revision 4); flags: 0 or AXI_DMA_REGISTER_TO_DEVICE/FROM_DEVICE. b->ptr is `addr`.
+ * Use b in every transfer like a CACHED buffer (axidma_sync around each DMA); transfers
+ * that span more than AXI_DMA_REGISTER_MAX_RUNS contiguous runs fail with -E2BIG (split
+ * them). axidma_buf_free() unregisters it and leaves the memory to the caller.
+ */
+int axidma_register(struct axidma_dev *d, uint32_t chan, void *addr, uint64_t size, uint32_t flags,
+		    struct axidma_buf *b);
 /* op: AXI_DMA_SYNC_FOR_DEVICE (after CPU writes) or AXI_DMA_SYNC_FOR_CPU (before CPU reads). */
 int axidma_sync(struct axidma_dev *d, const struct axidma_buf *b, uint32_t op, uint64_t off, uint64_t len);
 

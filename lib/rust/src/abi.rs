@@ -9,7 +9,7 @@
 /// `AXI_DMA_ABI_VERSION`: changes only with an incompatible ABI.
 pub const ABI_VERSION: u32 = 1;
 /// `AXI_DMA_ABI_REVISION`: the compatible additions this crate uses.
-pub const ABI_REVISION: u32 = 3;
+pub const ABI_REVISION: u32 = 4;
 pub const IOC_MAGIC: u32 = 0xAD;
 pub const MAX_CHANNELS: u32 = 8;
 pub const NAME_LEN: usize = 32;
@@ -33,6 +33,12 @@ pub const KBENCH_LOOPBACK: u32 = 1 << 1;
 pub const ALLOC_CACHED: u32 = 1 << 0;
 pub const ALLOC_TO_DEVICE: u32 = 1 << 1;
 pub const ALLOC_FROM_DEVICE: u32 = 1 << 2;
+
+/// `AXI_DMA_REGISTER_*`: the device's access to registered memory (default: both ways).
+pub const REGISTER_TO_DEVICE: u32 = 1 << 1;
+pub const REGISTER_FROM_DEVICE: u32 = 1 << 2;
+/// Most contiguous DMA runs one transfer on registered memory may span (`E2BIG` beyond).
+pub const REGISTER_MAX_RUNS: u32 = 64;
 pub const SYNC_FOR_CPU: u32 = 1;
 pub const SYNC_FOR_DEVICE: u32 = 2;
 
@@ -305,7 +311,19 @@ pub struct Claim {
     pub flags: u32,
 }
 
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Register {
+    pub addr: u64,
+    pub size: u64,
+    pub chan: u32,
+    pub flags: u32,
+    pub id: u32,
+    pub pad: u32,
+}
+
 const _: () = {
+    assert!(core::mem::size_of::<Register>() == 32);
     assert!(core::mem::size_of::<Info>() == 56);
     assert!(core::mem::size_of::<ChanInfo>() == 104);
     assert!(core::mem::size_of::<Alloc>() == 40);
@@ -365,3 +383,4 @@ pub const IOC_UNCLAIM: u32 = iow::<Claim>(0x11);
 pub const IOC_SLAVE_CONFIG_GET: u32 = iowr::<SlaveConfig>(0x12);
 pub const IOC_SUBMIT: u32 = iowr::<Submit>(0x13);
 pub const IOC_STREAM_CYCLE: u32 = iowr::<StreamCycle>(0x14);
+pub const IOC_REGISTER: u32 = iowr::<Register>(0x15);

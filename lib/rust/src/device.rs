@@ -223,6 +223,50 @@ impl Device {
         Ok(Buffer::new(Mapping { dev: self.inner.clone(), id: a.id, chan, size, ptr: p.cast(), map_len: len }))
     }
 
+    /// Memory of this process registered for DMA through `chan`'s provider (ABI revision 4):
+    /// `size` bytes (rounded up to whole pages) of anonymous memory the crate maps itself,
+    /// so that it owns them, pinned by the driver until the [`Buffer`] and every transfer
+    /// using it are gone. Used like a cached buffer ([`Buffer::sync_for_device`] and
+    /// [`Buffer::sync_for_cpu`] around every DMA); the memory may be scattered in DMA
+    /// space, so one transfer may span at most [`abi::REGISTER_MAX_RUNS`] contiguous runs
+    /// (`E2BIG` beyond: split it), and rings need one run. `flags`: 0, or
+    /// `abi::REGISTER_TO_DEVICE` / `abi::REGISTER_FROM_DEVICE`.
+    pub fn alloc_user(&self, chan: u32, size: u64, flags: u32) -> Result<Buffer> {
+        // SAFETY: sysconf has no preconditions.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
+        let len = size
+            .checked_add(page - 1)
+            .map(|n| n & !(page - 1))
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| Error::errno("register memory", libc::EOVERFLOW))?;
+        if size == 0 {
+            return Err(Error::errno("register memory", libc::EINVAL));
+        }
+        // SAFETY: A new private anonymous mapping chosen by the kernel.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(Error::last("map memory"));
+        }
+        let mut r = abi::Register { addr: p as u64, size: len as u64, chan, flags, ..Default::default() };
+        if let Err(e) = self.ioctl("register memory", abi::IOC_REGISTER, &mut r) {
+            // SAFETY: Our mapping, not registered, unmapped once.
+            unsafe { libc::munmap(p, len) };
+            return Err(e);
+        }
+        // `Mapping`'s drop unmaps the memory and unregisters it (FREE): what a transfer still
+        // uses stays pinned by the driver until it ends.
+        Ok(Buffer::new(Mapping { dev: self.inner.clone(), id: r.id, chan, size, ptr: p.cast(), map_len: len }))
+    }
+
     /// Terminates this file's transfers on `chan`; returns how many were cancelled.
     pub fn cancel(&self, chan: u32) -> Result<u32> {
         let mut c = abi::Cancel { chan, cancelled: 0 };

@@ -46,6 +46,7 @@ fn layouts() -> Vec<Layout> {
         layout!("axi_dma_stream_done", StreamDone { seq, bytes, slot, error, flags, pad }),
         layout!("axi_dma_stream_reap", StreamReap { chan, max, entries, min, timeout_ms, count, queued, overruns }),
         layout!("axi_dma_stream_cycle", StreamCycle { chan, push, lens, entries, max, min, timeout_ms, first, count, queued, overruns }),
+        layout!("axi_dma_register", Register { addr, size, chan, flags, id, pad }),
         layout!("axi_dma_stream_stop", StreamStop { chan, aborted, completed, overruns }),
         layout!("axi_dma_claim", Claim { chan, flags }),
     ]
@@ -232,6 +233,9 @@ fn requests_must_leave_outputs_and_padding_zero() {
     assert!(!StreamCycle { first: 1, ..Default::default() }.only_inputs());
     assert!(!StreamCycle { overruns: 1, ..Default::default() }.only_inputs());
     assert!(StreamCycle { chan: 1, push: 2, lens: 3, entries: 4, max: 5, min: 6, timeout_ms: 7, ..Default::default() }.only_inputs());
+    assert!(!Register { id: 1, ..Default::default() }.only_inputs());
+    assert!(!Register { pad: 1, ..Default::default() }.only_inputs());
+    assert!(Register { addr: 1, size: 2, chan: 3, flags: 4, ..Default::default() }.only_inputs());
     assert!(!KBench { total_ns: 1, ..Default::default() }.only_inputs());
     assert!(!StreamPush { first: 1, ..Default::default() }.only_inputs());
     assert!(!StreamStop { overruns: 1, ..Default::default() }.only_inputs());

@@ -12,7 +12,7 @@ import struct
 from typing import Any, Dict, List, Tuple
 
 ABI_VERSION = 1
-ABI_REVISION = 3
+ABI_REVISION = 4
 IOC_MAGIC = 0xAD
 MAX_CHANNELS = 8
 NAME_LEN = 32
@@ -28,6 +28,10 @@ CHAN_FIFO = 1 << 1
 ALLOC_CACHED = 1 << 0
 ALLOC_TO_DEVICE = 1 << 1
 ALLOC_FROM_DEVICE = 1 << 2
+
+REGISTER_TO_DEVICE = 1 << 1
+REGISTER_FROM_DEVICE = 1 << 2
+REGISTER_MAX_RUNS = 64
 
 XFER_MEMCPY = 0
 XFER_TO_DEV = 1
@@ -173,9 +177,12 @@ SUBMIT = Layout("axi_dma_submit", [
     ("entries", U64), ("max", U32), ("min", U32), ("timeout_ms", U32), ("reaped", U32),
     ("pending", U32), ("pad", U32)])
 
+REGISTER = Layout("axi_dma_register", [
+    ("addr", U64), ("size", U64), ("chan", U32), ("flags", U32), ("id", U32), ("pad", U32)])
+
 LAYOUTS = [INFO, CHAN_INFO, ALLOC, FREE, XFER, COMPLETION, REAP, STATUS, WAIT, CANCEL,
            SLAVE_CONFIG, KBENCH, SYNC, STREAM_START, STREAM_PUSH, STREAM_DONE, STREAM_REAP,
-           STREAM_CYCLE, STREAM_STOP, CLAIM, SUBMIT]
+           STREAM_CYCLE, STREAM_STOP, CLAIM, SUBMIT, REGISTER]
 
 # <asm-generic/ioctl.h>, which ARM and arm64 use unchanged.
 _IOC_NONE, _IOC_WRITE, _IOC_READ = 0, 1, 2
@@ -218,3 +225,4 @@ IOC_UNCLAIM = _IOW(0x11, CLAIM)
 IOC_SLAVE_CONFIG_GET = _IOWR(0x12, SLAVE_CONFIG)
 IOC_SUBMIT = _IOWR(0x13, SUBMIT)
 IOC_STREAM_CYCLE = _IOWR(0x14, STREAM_CYCLE)
+IOC_REGISTER = _IOWR(0x15, REGISTER)
