@@ -32,6 +32,7 @@ mod chan;
 mod compat;
 mod device;
 mod dma_mem;
+mod dmabuf;
 mod dmaengine;
 mod driver;
 mod ffi;

@@ -9,6 +9,8 @@
  * (the prototypes below are the single C-side list, and `ffi.rs` mirrors it).
  */
 #include <linux/device.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -142,5 +144,62 @@ u32 axi_dma_shim_sg_dma_len(struct scatterlist *sg) { return sg_dma_len(sg); }
 void axi_dma_shim_sg_set_dma(struct scatterlist *sg, u64 addr, u32 len) { sg_dma_address(sg) = addr; sg_dma_len(sg) = len; }
 u32 axi_dma_shim_dma_max_mapping_size(struct device *dev) { return min_t(size_t, dma_max_mapping_size(dev), U32_MAX); }
 u32 axi_dma_shim_dev_max_seg_size(struct device *dev) { return dma_get_max_seg_size(dev); }
+
+/*
+ * --- dma-buf (dmabuf.rs) ---
+ * The exporter's ops are the functions of dmabuf.rs; the table below only points at them and
+ * turns their (errno, out-pointer) results into the ERR_PTR convention. Kernels without
+ * CONFIG_DMA_SHARED_BUFFER get stubs that say so (-EOPNOTSUPP).
+ */
+#if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
+static struct sg_table *shim_map(struct dma_buf_attachment *a, enum dma_data_direction dir)
+{ struct sg_table *t = NULL; int r = axi_dma_rs_dmabuf_map(a->dmabuf->priv, a->dev, dir, &t); return r ? ERR_PTR(r) : t; }
+static void shim_unmap(struct dma_buf_attachment *a, struct sg_table *t, enum dma_data_direction dir)
+{ axi_dma_rs_dmabuf_unmap(a->dmabuf->priv, a->dev, t, dir); }
+static void shim_release(struct dma_buf *b) { axi_dma_rs_dmabuf_release(b->priv); }
+static int shim_mmap(struct dma_buf *b, struct vm_area_struct *vma) { return axi_dma_rs_dmabuf_mmap(b->priv, vma); }
+static int shim_begin(struct dma_buf *b, enum dma_data_direction dir) { return axi_dma_rs_dmabuf_cpu_access(b->priv, dir, true); }
+static int shim_end(struct dma_buf *b, enum dma_data_direction dir) { return axi_dma_rs_dmabuf_cpu_access(b->priv, dir, false); }
+static const struct dma_buf_ops axi_dma_buf_ops = {
+	.map_dma_buf = shim_map, .unmap_dma_buf = shim_unmap, .release = shim_release,
+	.mmap = shim_mmap, .begin_cpu_access = shim_begin, .end_cpu_access = shim_end,
+};
+int axi_dma_shim_dmabuf_export(void *priv, size_t size, int flags, struct dma_buf **out)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(e);
+
+	e.ops = &axi_dma_buf_ops; e.size = size; e.flags = flags; e.priv = priv;
+	*out = dma_buf_export(&e);
+	return PTR_ERR_OR_ZERO(*out);
+}
+int axi_dma_shim_dmabuf_fd(struct dma_buf *b, int flags) { return dma_buf_fd(b, flags); }
+void axi_dma_shim_dmabuf_put(struct dma_buf *b) { dma_buf_put(b); }
+int axi_dma_shim_dmabuf_get(int fd, struct dma_buf **out) { *out = dma_buf_get(fd); return PTR_ERR_OR_ZERO(*out); }
+u64 axi_dma_shim_dmabuf_size(struct dma_buf *b) { return b->size; }
+int axi_dma_shim_dmabuf_attach(struct dma_buf *b, struct device *dev, struct dma_buf_attachment **out)
+{ *out = dma_buf_attach(b, dev); return PTR_ERR_OR_ZERO(*out); }
+void axi_dma_shim_dmabuf_detach(struct dma_buf *b, struct dma_buf_attachment *a) { dma_buf_detach(b, a); }
+int axi_dma_shim_dmabuf_map(struct dma_buf_attachment *a, u32 dir, struct sg_table **out)
+{ *out = dma_buf_map_attachment_unlocked(a, dir); return PTR_ERR_OR_ZERO(*out); }
+void axi_dma_shim_dmabuf_unmap(struct dma_buf_attachment *a, struct sg_table *t, u32 dir) { dma_buf_unmap_attachment_unlocked(a, t, dir); }
+bool axi_dma_shim_dmabuf_idle(struct dma_buf *b, u32 usage) { return dma_resv_test_signaled(b->resv, usage); }
+MODULE_IMPORT_NS("DMA_BUF");
+#else
+int axi_dma_shim_dmabuf_export(void *priv, size_t size, int flags, struct dma_buf **out) { return -EOPNOTSUPP; }
+int axi_dma_shim_dmabuf_fd(struct dma_buf *b, int flags) { return -EOPNOTSUPP; }
+void axi_dma_shim_dmabuf_put(struct dma_buf *b) { }
+int axi_dma_shim_dmabuf_get(int fd, struct dma_buf **out) { return -EOPNOTSUPP; }
+u64 axi_dma_shim_dmabuf_size(struct dma_buf *b) { return 0; }
+int axi_dma_shim_dmabuf_attach(struct dma_buf *b, struct device *dev, struct dma_buf_attachment **out) { return -EOPNOTSUPP; }
+void axi_dma_shim_dmabuf_detach(struct dma_buf *b, struct dma_buf_attachment *a) { }
+int axi_dma_shim_dmabuf_map(struct dma_buf_attachment *a, u32 dir, struct sg_table **out) { return -EOPNOTSUPP; }
+void axi_dma_shim_dmabuf_unmap(struct dma_buf_attachment *a, struct sg_table *t, u32 dir) { }
+bool axi_dma_shim_dmabuf_idle(struct dma_buf *b, u32 usage) { return true; }
+#endif
+/* Exported memory as a scatter list: a coherent allocation (as the DMA layer sees it) or
+ * one block of the linear map (cached memory). */
+int axi_dma_shim_get_sgtable(struct device *dev, struct sg_table *sgt, void *cpu, u64 dma, size_t size)
+{ return dma_get_sgtable(dev, sgt, cpu, dma, size); }
+void axi_dma_shim_sg_set_virt(struct scatterlist *sg, void *virt, u32 len) { sg_set_page(sg, virt_to_page(virt), len, offset_in_page(virt)); }
 
 MODULE_VERSION(AXI_DMA_VERSION);

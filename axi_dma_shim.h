@@ -21,6 +21,8 @@ struct vm_operations_struct;
 struct page;
 struct scatterlist;
 struct sg_table;
+struct dma_buf;
+struct dma_buf_attachment;
 
 struct dma_chan *axi_dma_shim_request_chan(struct device *dev, const char *name);
 void axi_dma_shim_release_chan(struct dma_chan *chan);
@@ -81,5 +83,24 @@ u32 axi_dma_shim_sg_dma_len(struct scatterlist *sg);
 void axi_dma_shim_sg_set_dma(struct scatterlist *sg, u64 addr, u32 len);
 u32 axi_dma_shim_dma_max_mapping_size(struct device *dev);
 u32 axi_dma_shim_dev_max_seg_size(struct device *dev);
+int axi_dma_shim_dmabuf_export(void *priv, size_t size, int flags, struct dma_buf **out);
+int axi_dma_shim_dmabuf_fd(struct dma_buf *b, int flags);
+void axi_dma_shim_dmabuf_put(struct dma_buf *b);
+int axi_dma_shim_dmabuf_get(int fd, struct dma_buf **out);
+u64 axi_dma_shim_dmabuf_size(struct dma_buf *b);
+int axi_dma_shim_dmabuf_attach(struct dma_buf *b, struct device *dev, struct dma_buf_attachment **out);
+void axi_dma_shim_dmabuf_detach(struct dma_buf *b, struct dma_buf_attachment *a);
+int axi_dma_shim_dmabuf_map(struct dma_buf_attachment *a, u32 dir, struct sg_table **out);
+void axi_dma_shim_dmabuf_unmap(struct dma_buf_attachment *a, struct sg_table *t, u32 dir);
+bool axi_dma_shim_dmabuf_idle(struct dma_buf *b, u32 usage);
+int axi_dma_shim_get_sgtable(struct device *dev, struct sg_table *sgt, void *cpu, u64 dma, size_t size);
+void axi_dma_shim_sg_set_virt(struct scatterlist *sg, void *virt, u32 len);
+
+/* Implemented in Rust (dmabuf.rs): the exporter's dma_buf_ops. */
+int axi_dma_rs_dmabuf_map(void *priv, struct device *dev, u32 dir, struct sg_table **out);
+void axi_dma_rs_dmabuf_unmap(void *priv, struct device *dev, struct sg_table *sgt, u32 dir);
+void axi_dma_rs_dmabuf_release(void *priv);
+int axi_dma_rs_dmabuf_mmap(void *priv, struct vm_area_struct *vma);
+int axi_dma_rs_dmabuf_cpu_access(void *priv, u32 dir, bool begin);
 
 #endif /* AXI_DMA_SHIM_H */

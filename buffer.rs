@@ -40,6 +40,7 @@ use crate::{
         self,
         NonCoherent, //
     },
+    dmabuf::Imported,
     ffi,
     sg::{
         self,
@@ -62,6 +63,9 @@ pub(crate) enum Mem {
     /// Registered user memory (`AXI_DMA_IOC_REGISTER`): pinned, mapped, handed over with
     /// explicit syncs; possibly scattered. Unpinned before its charge is given back.
     User { mem: UserMem, _charge: PinCharge },
+    /// Another driver's dma-buf (`AXI_DMA_IOC_IMPORT`), attached and mapped for the
+    /// device; possibly scattered. Its CPU view is the exporter's business.
+    Imported(Imported),
 }
 
 /// The memory of a buffer and whether it was revoked (the device was unbound).
@@ -93,6 +97,11 @@ pub(crate) struct Buffer {
     pub(crate) alloc_size: u64,
     /// For cached buffers, the direction the device may use it in.
     cached: Option<DataDirection>,
+    /// Whether the memory is an imported dma-buf (whose fences a transfer must respect).
+    imported: bool,
+    /// The dma-bufs exporting this buffer that are alive. Changed under the registry's
+    /// lock; while it is not 0, a revocation keeps the memory (see `dmabuf.rs`).
+    exports: Atomic<u32>,
     registry: Arc<Registry>,
 }
 
@@ -141,7 +150,7 @@ impl Buffer {
             Mem::Coherent(c) => u64::from(compat::dma_address(c)),
             Mem::Cached(n) => n.dma_handle(),
             // Not made here.
-            Mem::User { .. } => return Err(EINVAL),
+            Mem::User { .. } | Mem::Imported(_) => return Err(EINVAL),
         };
         let buf = Arc::pin_init(
             try_pin_init!(Self {
@@ -152,6 +161,8 @@ impl Buffer {
                 size,
                 alloc_size,
                 cached,
+                imported: false,
+                exports: Atomic::new(0),
                 registry: registry.clone(),
             }),
             GFP_KERNEL,
@@ -207,6 +218,8 @@ impl Buffer {
                 size,
                 alloc_size,
                 cached: Some(dir),
+                imported: false,
+                exports: Atomic::new(0),
                 registry: registry.clone(),
             }),
             GFP_KERNEL,
@@ -221,6 +234,97 @@ impl Buffer {
             return Err(ENOMEM);
         }
         Ok(buf)
+    }
+
+    /// Imports the dma-buf behind file descriptor `fd` for DMA by `dev` (a channel's
+    /// provider) in direction `dir`: attached and mapped (see `dmabuf.rs`). `ENODEV` once
+    /// `registry` was revoked.
+    pub(crate) fn import(
+        dev: &Device,
+        fd: i32,
+        dir: DataDirection,
+        registry: &Arc<Registry>,
+    ) -> Result<Arc<Self>> {
+        let mut reg = registry.inner.lock();
+        if reg.revoked {
+            return Err(ENODEV);
+        }
+        reg.buffers.reserve(1, GFP_KERNEL)?;
+        // SAFETY: As in `alloc`: the registry is not revoked and we hold its lock.
+        let bound = unsafe { dev.as_bound() };
+        let (mem, segs, size) = Imported::new(bound, fd, dir)?;
+        let (dma_handle, segs) = match segs.as_slice() {
+            [(a, _)] => (*a, KVec::new()),
+            _ => (0, segs),
+        };
+        let alloc_size = size;
+        let buf = Arc::pin_init(
+            try_pin_init!(Self {
+                mem <- kernel::new_mutex!(MemSlot { mem: Some(Mem::Imported(mem)), revoked: false }, "Buffer::mem"),
+                dma_handle,
+                segs,
+                dev: dev.into(),
+                size,
+                alloc_size,
+                cached: Some(dir),
+                imported: true,
+                exports: Atomic::new(0),
+                registry: registry.clone(),
+            }),
+            GFP_KERNEL,
+        )?;
+        LIVE_BUFFERS.add(1, Relaxed);
+        LIVE_BYTES.add(size, Relaxed);
+        // INVARIANT: listed from here on (room was reserved above); `drop` unlists it.
+        if let Err(kernel::alloc::kvec::PushError(_)) =
+            reg.buffers.push_within_capacity(BufPtr(Arc::as_ptr(&buf)))
+        {
+            drop(reg);
+            return Err(ENOMEM);
+        }
+        Ok(buf)
+    }
+
+    /// Whether a transfer may start on the memory now: an imported dma-buf's fences must
+    /// have signalled (all of them before the device writes, the writers' before it
+    /// reads). `ENODEV` once revoked.
+    pub(crate) fn dma_ready(&self, device_writes: bool) -> Result<bool> {
+        if !self.imported {
+            return Ok(true);
+        }
+        match self.mem.lock().mem.as_ref() {
+            Some(Mem::Imported(i)) => Ok(i.idle(device_writes)),
+            _ => Err(ENODEV),
+        }
+    }
+
+    /// Counts a new export of the buffer (`AXI_DMA_IOC_EXPORT`): only memory the driver
+    /// allocated, not revoked. Undone by [`Buffer::end_export`].
+    pub(crate) fn begin_export(&self) -> Result {
+        let reg = self.registry.inner.lock();
+        let slot = self.mem.lock();
+        if reg.revoked || slot.revoked {
+            return Err(ENODEV);
+        }
+        match slot.mem {
+            Some(Mem::Coherent(_) | Mem::Cached(_)) => {}
+            _ => return Err(EINVAL),
+        }
+        self.exports.add(1, Relaxed);
+        Ok(())
+    }
+
+    /// An export of the buffer is gone.
+    pub(crate) fn end_export(&self) {
+        let _reg = self.registry.inner.lock();
+        self.exports.fetch_sub(1, Relaxed);
+    }
+
+    /// Runs `f` on the memory while it is present, also after a revocation (exported
+    /// memory outlives the device's binding: see `dmabuf.rs`).
+    pub(crate) fn with_kept_mem<R>(&self, f: impl FnOnce(&Mem) -> Result<R>) -> Result<R> {
+        let slot = self.mem.lock();
+        f(slot.mem.as_ref().ok_or(ENODEV)?)
     }
 
     /// The DMA address of byte `off` (the caller checked the range).
@@ -324,6 +428,8 @@ impl Buffer {
                     n.sync_for_device(off, len)
                 }
             }
+            // The exporter's business: `DMA_BUF_IOCTL_SYNC` on the dma-buf.
+            Some(Mem::Imported(_)) => Err(EINVAL),
             Some(Mem::User { mem: u, .. }) => self.runs(off, len, |(a, l)| {
                 // SAFETY: `runs` yields parts of the segments `UserMem::pin` returned for
                 // `u` (type invariant: `segs`, or the one run from `dma_handle`).
@@ -507,6 +613,12 @@ impl Registry {
         for b in g.buffers.iter() {
             // SAFETY: As in 1.
             let buf = unsafe { &*b.0 };
+            // An exported buffer keeps its memory for the dma-buf's importers and mappings
+            // (revoked for this driver, freed with the buffer; `exports` changes only under
+            // the registry's lock, which we hold).
+            if buf.exports.load(Relaxed) != 0 {
+                continue;
+            }
             let mem = buf.mem.lock().mem.take();
             if mem.is_some() {
                 n += 1;

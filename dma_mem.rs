@@ -128,6 +128,16 @@ impl NonCoherent {
         self.handle
     }
 
+    /// The kernel virtual address of byte 0 (in the linear map).
+    pub(crate) fn vaddr(&self) -> *mut u8 {
+        self.vaddr.as_ptr().cast()
+    }
+
+    /// The size in bytes.
+    pub(crate) fn size(&self) -> usize {
+        self.size
+    }
+
     /// The page frame number of byte 0 (cacheable memory in the kernel's linear map).
     pub(crate) fn pfn(&self) -> u64 {
         // SAFETY: `vaddr` is a live allocation in the linear map (type invariant).

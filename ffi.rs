@@ -225,6 +225,48 @@ extern "C" {
     pub(crate) fn axi_dma_shim_sg_set_dma(sg: *mut bindings::scatterlist, addr: u64, len: u32);
     pub(crate) fn axi_dma_shim_dma_max_mapping_size(dev: *mut bindings::device) -> u32;
     pub(crate) fn axi_dma_shim_dev_max_seg_size(dev: *mut bindings::device) -> u32;
+    pub(crate) fn axi_dma_shim_dmabuf_export(
+        priv_: *mut c_void,
+        size: usize,
+        flags: c_int,
+        out: *mut *mut bindings::dma_buf,
+    ) -> c_int;
+    pub(crate) fn axi_dma_shim_dmabuf_fd(b: *mut bindings::dma_buf, flags: c_int) -> c_int;
+    pub(crate) fn axi_dma_shim_dmabuf_put(b: *mut bindings::dma_buf);
+    pub(crate) fn axi_dma_shim_dmabuf_get(fd: c_int, out: *mut *mut bindings::dma_buf) -> c_int;
+    pub(crate) fn axi_dma_shim_dmabuf_size(b: *mut bindings::dma_buf) -> u64;
+    pub(crate) fn axi_dma_shim_dmabuf_attach(
+        b: *mut bindings::dma_buf,
+        dev: *mut bindings::device,
+        out: *mut *mut bindings::dma_buf_attachment,
+    ) -> c_int;
+    pub(crate) fn axi_dma_shim_dmabuf_detach(
+        b: *mut bindings::dma_buf,
+        a: *mut bindings::dma_buf_attachment,
+    );
+    pub(crate) fn axi_dma_shim_dmabuf_map(
+        a: *mut bindings::dma_buf_attachment,
+        dir: u32,
+        out: *mut *mut bindings::sg_table,
+    ) -> c_int;
+    pub(crate) fn axi_dma_shim_dmabuf_unmap(
+        a: *mut bindings::dma_buf_attachment,
+        t: *mut bindings::sg_table,
+        dir: u32,
+    );
+    pub(crate) fn axi_dma_shim_dmabuf_idle(b: *mut bindings::dma_buf, usage: u32) -> bool;
+    pub(crate) fn axi_dma_shim_get_sgtable(
+        dev: *mut bindings::device,
+        sgt: *mut bindings::sg_table,
+        cpu: *mut c_void,
+        dma: u64,
+        size: usize,
+    ) -> c_int;
+    pub(crate) fn axi_dma_shim_sg_set_virt(
+        sg: *mut bindings::scatterlist,
+        virt: *mut c_void,
+        len: u32,
+    );
 }
 
 /// Returns the raw `struct device` behind a Rust [`kernel::device::Device`].

@@ -171,6 +171,22 @@ pub(crate) fn dispatch(file: &OpenFile, cmd: u32, arg: usize) -> Result<isize> {
             }
             Ok(0)
         }
+        uapi::IOC_IMPORT => {
+            let out = file.import(&read_req!(arg, uapi::Import))?;
+            if let Err(e) = write_arg(arg, &out) {
+                // User space cannot learn the id: undo.
+                file.alloc_undo(out.id);
+                return Err(e);
+            }
+            Ok(0)
+        }
+        // The fd is installed when the call returns; if the result cannot be written back,
+        // user space cannot learn it: the caller gets EFAULT and the fd stays open (as with
+        // DRM's PRIME export), closed at exit.
+        uapi::IOC_EXPORT => file
+            .export(&read_req!(arg, uapi::Export))
+            .and_then(|out| write_arg(arg, &out))
+            .map(|()| 0),
         uapi::IOC_ALLOC => {
             let out = file.alloc(&read_req!(arg, uapi::Alloc))?;
             if let Err(e) = write_arg(arg, &out) {

@@ -117,7 +117,7 @@ pub(crate) unsafe fn map_buffer(
         }
         // Registered user memory has no mmap offset (ALLOC hands those out): unreachable,
         // refused all the same.
-        Mem::User { .. } => return Err(EINVAL),
+        Mem::User { .. } | Mem::Imported(_) => return Err(EINVAL),
         Mem::Coherent(_) => {
             let pfn = dma_mem::dma_to_pfn(buf.device(), buf.dma_addr(in_off));
             if !buf.cacheable_mapping() {

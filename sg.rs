@@ -99,6 +99,68 @@ impl SgTable {
         Ok(t)
     }
 
+    /// A table describing a coherent allocation of `dev` (`cpu`, `dma`, `size` as
+    /// `dma_alloc_coherent()` returned them), as `dma_get_sgtable()` makes it: for
+    /// exporting it to other devices.
+    ///
+    /// # Safety
+    ///
+    /// `cpu`/`dma`/`size` describe a live coherent allocation of `dev` that outlives the
+    /// table's use.
+    pub(crate) unsafe fn of_coherent(
+        dev: &kernel::device::Device,
+        cpu: *mut u8,
+        dma: u64,
+        size: usize,
+    ) -> Result<Self> {
+        let raw = Self::storage()?;
+        // SAFETY: `raw` is zeroed storage; the allocation is live (safety requirement).
+        let r = unsafe {
+            ffi::axi_dma_shim_get_sgtable(ffi::raw_device(dev), raw.get(), cpu.cast(), dma, size)
+        };
+        kernel::error::to_result(r)?;
+        // INVARIANT: initialised by the successful call above.
+        Ok(Self { raw })
+    }
+
+    /// A one-entry table of `len` bytes of the kernel's linear map at `virt`.
+    ///
+    /// # Safety
+    ///
+    /// `virt..virt + len` is memory of the linear map that outlives the table's use.
+    pub(crate) unsafe fn of_linear(virt: *mut u8, len: u32) -> Result<Self> {
+        let raw = Self::storage()?;
+        // SAFETY: `raw` is zeroed storage for a table.
+        let r = unsafe { ffi::axi_dma_shim_sgt_alloc(raw.get(), 1, bindings::GFP_KERNEL) };
+        kernel::error::to_result(r)?;
+        let t = Self { raw };
+        // SAFETY: The table has one entry; `virt` is in the linear map (safety requirement).
+        unsafe {
+            ffi::axi_dma_shim_sg_set_virt(ffi::axi_dma_shim_sgt_first(t.raw()), virt.cast(), len)
+        };
+        Ok(t)
+    }
+
+    /// Gives the table to C (a `map_dma_buf` result); [`SgTable::from_raw`] takes it back.
+    pub(crate) fn into_raw(self) -> *mut bindings::sg_table {
+        let t = core::mem::ManuallyDrop::new(self);
+        // SAFETY: `t` is never used or dropped again; its box moves out once.
+        let raw = unsafe { core::ptr::read(&t.raw) };
+        KBox::into_raw(raw).cast()
+    }
+
+    /// Takes back a table given away by [`SgTable::into_raw`].
+    ///
+    /// # Safety
+    ///
+    /// `p` came from [`SgTable::into_raw`] and is taken back once.
+    pub(crate) unsafe fn from_raw(p: *mut bindings::sg_table) -> Self {
+        // SAFETY: `p` is the box `into_raw` gave away (safety requirement); `Opaque<T>` has
+        // the layout of `T`.
+        let raw = unsafe { KBox::from_raw(p.cast()) };
+        Self { raw }
+    }
+
     /// The raw table.
     pub(crate) fn raw(&self) -> *mut bindings::sg_table {
         self.raw.get()
@@ -107,31 +169,41 @@ impl SgTable {
     /// The DMA segments of a table mapped with `dma_map_sgtable()`.
     pub(crate) fn dma_segments(&self) -> Result<KVec<Seg>> {
         // SAFETY: The table is initialised (type invariant) and was mapped by the caller.
-        let n = unsafe { ffi::axi_dma_shim_sgt_dma_nents(self.raw()) };
-        let mut v = KVec::with_capacity(n as usize, GFP_KERNEL)?;
-        // SAFETY: As above.
-        let mut sg = unsafe { ffi::axi_dma_shim_sgt_first(self.raw()) };
-        for _ in 0..n {
-            if sg.is_null() {
-                return Err(EINVAL);
-            }
-            // SAFETY: `sg` is one of the table's first `nents` (mapped) entries.
-            let (a, l) = unsafe {
-                (
-                    ffi::axi_dma_shim_sg_dma_address(sg),
-                    ffi::axi_dma_shim_sg_dma_len(sg),
-                )
-            };
-            match v.last_mut() {
-                // An IOMMU or the allocator may hand out runs that continue each other.
-                Some((pa, pl)) if *pa + *pl == a => *pl += u64::from(l),
-                _ => v.push((a, u64::from(l)), GFP_KERNEL)?,
-            }
-            // SAFETY: As above.
-            sg = unsafe { ffi::axi_dma_shim_sg_next(sg) };
-        }
-        Ok(v)
+        unsafe { dma_segments_of(self.raw()) }
     }
+}
+
+/// The DMA segments of the mapped table `t`, adjacent runs merged.
+///
+/// # Safety
+///
+/// `t` is an initialised table mapped for DMA, not changed during the call.
+pub(crate) unsafe fn dma_segments_of(t: *mut bindings::sg_table) -> Result<KVec<Seg>> {
+    // SAFETY: `t` is initialised and mapped (safety requirement).
+    let n = unsafe { ffi::axi_dma_shim_sgt_dma_nents(t) };
+    let mut v = KVec::with_capacity(n as usize, GFP_KERNEL)?;
+    // SAFETY: As above.
+    let mut sg = unsafe { ffi::axi_dma_shim_sgt_first(t) };
+    for _ in 0..n {
+        if sg.is_null() {
+            return Err(EINVAL);
+        }
+        // SAFETY: `sg` is one of the table's first `nents` (mapped) entries.
+        let (a, l) = unsafe {
+            (
+                ffi::axi_dma_shim_sg_dma_address(sg),
+                ffi::axi_dma_shim_sg_dma_len(sg),
+            )
+        };
+        match v.last_mut() {
+            // An IOMMU or the allocator may hand out runs that continue each other.
+            Some((pa, pl)) if *pa + *pl == a => *pl += u64::from(l),
+            _ => v.push((a, u64::from(l)), GFP_KERNEL)?,
+        }
+        // SAFETY: As above.
+        sg = unsafe { ffi::axi_dma_shim_sg_next(sg) };
+    }
+    Ok(v)
 }
 
 impl Drop for SgTable {

@@ -327,6 +327,27 @@ pub(crate) struct Register {
     pub(crate) pad: u32,
 }
 
+/// `struct axi_dma_export`.
+#[repr(C)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Export {
+    pub(crate) id: u32,
+    pub(crate) flags: u32,
+    pub(crate) fd: i32,
+    pub(crate) pad: u32,
+}
+
+/// `struct axi_dma_import`.
+#[repr(C)]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Import {
+    pub(crate) fd: i32,
+    pub(crate) chan: u32,
+    pub(crate) flags: u32,
+    pub(crate) id: u32,
+    pub(crate) size: u64,
+}
+
 /// `AXI_DMA_REGISTER_TO_DEVICE`: the device only reads the memory.
 pub(crate) const REGISTER_TO_DEVICE: u32 = 1 << 1;
 /// `AXI_DMA_REGISTER_FROM_DEVICE`: the device only writes the memory.
@@ -363,6 +384,7 @@ macro_rules! uapi_structs {
             Reap = 32, Status = 24, Wait = 32, Cancel = 8, SlaveConfig = 24, KBench = 48,
             Sync = 24, StreamStart = 40, StreamPush = 24, StreamDone = 32, StreamReap = 40,
             StreamStop = 24, Claim = 8, Submit = 56, StreamCycle = 56, Register = 32,
+            Export = 16, Import = 24,
         }
     };
 }
@@ -408,9 +430,11 @@ pub(crate) const IOC_SLAVE_CONFIG_GET: u32 = ioc(R | W, 0x12, size_of::<SlaveCon
 pub(crate) const IOC_SUBMIT: u32 = ioc(R | W, 0x13, size_of::<Submit>());
 pub(crate) const IOC_STREAM_CYCLE: u32 = ioc(R | W, 0x14, size_of::<StreamCycle>());
 pub(crate) const IOC_REGISTER: u32 = ioc(R | W, 0x15, size_of::<Register>());
+pub(crate) const IOC_EXPORT: u32 = ioc(R | W, 0x16, size_of::<Export>());
+pub(crate) const IOC_IMPORT: u32 = ioc(R | W, 0x17, size_of::<Import>());
 
 /// The name/number pairs of every ioctl (for the host-side check against the header).
-pub(crate) const IOCTLS: [(&str, u32); 22] = [
+pub(crate) const IOCTLS: [(&str, u32); 24] = [
     ("INFO", IOC_INFO),
     ("CHAN_INFO", IOC_CHAN_INFO),
     ("ALLOC", IOC_ALLOC),
@@ -433,6 +457,8 @@ pub(crate) const IOCTLS: [(&str, u32); 22] = [
     ("SUBMIT", IOC_SUBMIT),
     ("STREAM_CYCLE", IOC_STREAM_CYCLE),
     ("REGISTER", IOC_REGISTER),
+    ("EXPORT", IOC_EXPORT),
+    ("IMPORT", IOC_IMPORT),
 ];
 
 /// Implements `only_inputs()` for requests: whether every field other than the listed
@@ -475,6 +501,8 @@ inputs! {
     Claim { chan, flags }
     Submit { xfers, count, flags, entries, max, min, timeout_ms }
     Register { addr, size, chan, flags }
+    Export { id, flags }
+    Import { fd, chan, flags }
 }
 
 impl SlaveConfig {

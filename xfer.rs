@@ -329,10 +329,28 @@ impl Xfer {
         }
     }
 
+    /// Sleeps (killable) until one of the transfer's parts called back, for at most `ms`;
+    /// returns whether one did. For the submitter feeding parts to a provider whose
+    /// descriptors are used up by the earlier ones.
+    pub(crate) fn wait_part(&self, ms: u32) -> bool {
+        let v = self.parts.load(Relaxed);
+        matches!(
+            self.events
+                .wq
+                .wait(&self.parts, Until::Ne(v), ms, Sleep::Killable),
+            WaitResult::Ready
+        )
+    }
+
     /// Drops one outstanding part (or the guard); the last one finishes the transfer.
     fn part_done(&self) {
         // Full ordering: the last one sees every part's failure and residue.
-        if self.parts.fetch_sub(1, Full) == 1 {
+        let left = self.parts.fetch_sub(1, Full);
+        if left > 1 {
+            // A submitter may be waiting for a descriptor to free up (`wait_part`).
+            self.events.wq.wake_up_all();
+        }
+        if left == 1 {
             let r = if self.parts_failed.load(Relaxed) != 0 {
                 RESULT_FAILED
             } else {

@@ -38,6 +38,10 @@ use crate::{
 /// Finished entries a submission takes off the channel's list at most.
 const PRUNE_PER_START: usize = 4;
 
+/// How long a submitter feeding a memcpy's runs waits for one of its parts to free a
+/// descriptor.
+const FEED_WAIT_MS: u32 = 1000;
+
 /// How a job becomes descriptors.
 enum Plan {
     /// One descriptor from contiguous DMA addresses (all allocated memory; the lean path).
@@ -129,19 +133,37 @@ impl Job<'_> {
 }
 
 /// Submits the runs of a memcpy on scattered memory to `xfer`, one descriptor each; returns
-/// the last one's cookie. If a provider refuses a run after others were submitted, the
-/// transfer fails once those completed (with the rest as residue): they cannot be taken
-/// back. Nothing submitted: the error, and `xfer` is finished if it was begun.
+/// the last one's cookie. A provider out of descriptors is fed as this transfer's earlier
+/// parts complete (the channel lock is held meanwhile: its users wait, its callbacks do not
+/// need it). If a provider still refuses a run after others were submitted, the transfer
+/// fails once those completed (with the rest as residue): they cannot be taken back.
+/// Nothing submitted: the error, and `xfer` is finished if it was begun.
 fn submit_runs(chan: &Channel, xfer: &Arc<Xfer>, runs: &[(u64, u64, u64)]) -> Result<i32> {
     xfer.open_parts();
     let (mut cookie, mut sent, mut err) = (None, 0u64, EINVAL);
     for &(d, s, n) in runs {
-        let desc = match chan.prep_memcpy(d, s, n as usize) {
-            Ok(desc) => desc,
-            Err(e) => {
-                err = e;
-                break;
+        // A provider's descriptor pool may be smaller than the runs (the ZynqMP GDMA has
+        // 32): once some of this transfer's parts are queued, a refusal means waiting for
+        // them to free theirs. Twice without progress: give up.
+        let mut stalls = 0;
+        let desc = loop {
+            match chan.prep_memcpy(d, s, n as usize) {
+                Ok(desc) => break Some(desc),
+                Err(e) if cookie.is_some() && stalls < 2 => {
+                    chan.issue_pending();
+                    if !xfer.wait_part(FEED_WAIT_MS) {
+                        stalls += 1;
+                    }
+                    err = e;
+                }
+                Err(e) => {
+                    err = e;
+                    break None;
+                }
             }
+        };
+        let Some(desc) = desc else {
+            break;
         };
         if cookie.is_none() {
             xfer.begin();

@@ -32,6 +32,8 @@ enum Place {
     Mmap(u64),
     /// Registered user memory: its user address (the table refuses overlaps).
     User(u64),
+    /// An imported dma-buf: not mapped through this file.
+    Imported,
 }
 
 /// A buffer owned by an open file.
@@ -46,7 +48,7 @@ impl BufSlot {
     fn mmap_range(&self) -> Option<(u64, u64)> {
         match self.place {
             Place::Mmap(off) => Some((off, self.buf.alloc_size)),
-            Place::User(_) => None,
+            Place::User(_) | Place::Imported => None,
         }
     }
 }
@@ -88,7 +90,7 @@ fn first_fit(
 fn overlaps_user(slots: &[BufSlot], addr: u64, size: u64) -> bool {
     slots.iter().any(|s| match s.place {
         Place::User(a) => a < addr + size && addr < a + s.buf.size,
-        Place::Mmap(_) => false,
+        Place::Mmap(_) | Place::Imported => false,
     })
 }
 
@@ -155,6 +157,25 @@ impl BufTable {
             BufSlot {
                 id,
                 place: Place::User(addr),
+                buf,
+            },
+            GFP_KERNEL,
+        )?;
+        Ok(id)
+    }
+
+    /// Adds the imported dma-buf `buf` (at most `max` buffers): its id.
+    fn insert_imported(&self, buf: Arc<Buffer>, max: usize) -> Result<u32> {
+        let mut inner = self.inner.lock();
+        if inner.slots.len() >= max {
+            return Err(ENOSPC);
+        }
+        let id = inner.next_id;
+        inner.next_id = inner.next_id.wrapping_add(1).max(1);
+        inner.slots.push(
+            BufSlot {
+                id,
+                place: Place::Imported,
                 buf,
             },
             GFP_KERNEL,
@@ -296,6 +317,43 @@ impl OpenFile {
         Ok(uapi::Register { id, ..*req })
     }
 
+    /// `AXI_DMA_IOC_EXPORT`: a buffer as a new dma-buf file descriptor.
+    pub(crate) fn export(&self, req: &uapi::Export) -> Result<uapi::Export> {
+        let (cloexec, rdwr) = (kernel::bindings::O_CLOEXEC, kernel::bindings::O_RDWR);
+        if req.flags & !(cloexec | rdwr) != 0 {
+            dev_dbg!(self.dev(), "export: bad flags {:#x}\n", req.flags);
+            return Err(EINVAL);
+        }
+        let buf = self.bufs.get(req.id)?;
+        let fd = crate::dmabuf::export(&buf, req.flags & rdwr, req.flags & cloexec)
+            .inspect_err(|e| dev_dbg!(self.dev(), "export: buffer {}: {:?}\n", req.id, e))?;
+        Ok(uapi::Export { fd, ..*req })
+    }
+
+    /// `AXI_DMA_IOC_IMPORT`: another driver's dma-buf as a buffer.
+    pub(crate) fn import(&self, req: &uapi::Import) -> Result<uapi::Import> {
+        let dir = match uapi::decode_register_flags(req.flags) {
+            Ok(CachedDir::Both) => DataDirection::Bidirectional,
+            Ok(CachedDir::ToDevice) => DataDirection::ToDevice,
+            Ok(CachedDir::FromDevice) => DataDirection::FromDevice,
+            Err(f) => {
+                dev_dbg!(self.dev(), "import: bad flags {:#x}\n", f.0);
+                return Err(EINVAL);
+            }
+        };
+        let slot = self.chan(req.chan)?;
+        let max = self.shared.limits.max_buffers as usize;
+        if self.bufs.len() >= max {
+            dev_dbg!(self.dev(), "import: {} buffers already\n", max);
+            return Err(ENOSPC);
+        }
+        let buf = Buffer::import(slot.dma_device(), req.fd, dir, &self.shared.registry)
+            .inspect_err(|e| dev_dbg!(self.dev(), "import: fd {}: {:?}\n", req.fd, e))?;
+        let size = buf.size;
+        let id = self.bufs.insert_imported(buf, max)?;
+        Ok(uapi::Import { id, size, ..*req })
+    }
+
     /// Undoes an ALLOC whose result could not be written back (user space cannot know the
     /// id).
     pub(crate) fn alloc_undo(&self, id: u32) {
@@ -363,6 +421,11 @@ impl OpenFile {
                 id
             );
             return Err(EINVAL);
+        }
+        // An imported dma-buf's exporter may still have work pending on it.
+        if !b.dma_ready(device_writes)? {
+            dev_dbg!(self.dev(), "buffer {} has unsignalled fences\n", id);
+            return Err(EBUSY);
         }
         if !b.is_on(slot.dma_device()) {
             dev_dbg!(

@@ -74,8 +74,11 @@ dev=dma-user  # the GDMA/PL330 client node of both QEMU device trees
 
 # The C test suite (each test is a result), on every channel of the client node.
 run_ctests
-# Registered user memory: the device-wide max_pinned_bytes (pins 64 MiB).
+# Registered user memory: the device-wide max_pinned_bytes (pins 64 MiB); the CLI's copy
+# between two registered ranges of its own memory, and from an imported system-heap dma-buf.
 run_ctests usermem_limit
+check cli_copy_user_memory sh -c "axidma copy 3M --verify --user-memory | grep -q verified"
+check cli_copy_import_heap sh -c "axidma copy 3M --verify --import-heap system | grep -q verified"
 for c in $(axidma-demo info | sed -n 's/^  [1-9][0-9]*: \([^ ]*\) .*/\1/p'); do
   PREFIX="chan_$c:" run_ctests -c "$c" memcpy_sizes nonblocking
 done
@@ -129,7 +132,8 @@ AXIDMA_DEV=$loopdev axidma-demo info | grep -q "buffers up to 16777216 bytes" \
 check loop_directions expect_dirs "$loopdev" tx "memcpy send(mm2s) pair 1" rx "memcpy recv(s2mm) pair 0"
 PREFIX="loop:" run_ctests -d "$loopdev" -c tx info directions request_zero_rule alloc_errors nonblocking close_busy cancel \
   loop_sizes loop_residue loop_pipelined loop_kind rx_timeout hang_timeout provider_error busy_limit cancel_running eintr \
-  stream_loop stream_overrun stream_errors stream_cached stream_slot_error usermem_loop
+  stream_loop stream_overrun stream_errors stream_cached stream_slot_error usermem_loop \
+  dmabuf_cross
 # Rings from 32-bit user space on the 64-bit kernel (user pointers inside the structures).
 if [ -x /bin/axi_dma_test32 ]; then
   CTEST=axi_dma_test32 PREFIX="compat32-loop:" run_ctests -d "$loopdev" stream_loop stream_errors

@@ -9,7 +9,7 @@ out="$CACHE/userspace-$CHECKOUT_KEY/$b/bin"; mkdir -p "$out"  # per checkout: ru
 cflags=(-static -O2 -Wall -Wextra -Werror -I"$REPO/include")
 # The C test suite: the shared fixture, one file per area, main.c (see its header).
 ctest=()
-for f in main fixture provider_params basics memcpy mmap nonblocking files cached usermem hold slave loopback stream axi; do
+for f in main fixture provider_params basics memcpy mmap nonblocking files cached usermem dmabuf hold slave loopback stream axi; do
   ctest+=("$REPO/userspace-test/$f.c")
 done
 "$cc" "${cflags[@]}" -o "$out/axi_dma_test" "${ctest[@]}" "$REPO/lib/c/axidma.c"

@@ -2839,7 +2839,9 @@ static void drain(const char *name)
 		for (int i = 0; i < 64; i++) {
 			struct axi_dma_xfer x = xf(srx, AXI_DMA_XFER_FROM_DEV, 0, a.id, 1 << 20);
 
-			x.timeout_ms = 30;
+			/* Once a packet came, more of the same burst may still be on its way (a loaded
+			 * host delays the provider's worker): wait longer for those. */
+			x.timeout_ms = i ? 300 : 30;
 			if (io(fd, AXI_DMA_IOC_XFER, &x) == -ETIMEDOUT)
 				break;
 			printf("# drained a %llu-byte packet before %s\n", (unsigned long long)x.bytes, name);

@@ -81,7 +81,7 @@ struct test {
 
 /* Each area's table, { 0 }-terminated; main.c lists them in the suite's order. */
 extern const struct test basics_tests[], memcpy_tests[], mmap_tests[], nonblocking_tests[], files_tests[],
-	cached_tests[], usermem_tests[], hold_tests[], slave_tests[], loopback_tests[], stream_tests[], axi_tests[];
+	cached_tests[], usermem_tests[], dmabuf_tests[], hold_tests[], slave_tests[], loopback_tests[], stream_tests[], axi_tests[];
 
 /* Runs one test and prints "ok NAME" or "not ok NAME: why"; returns 1 if it failed. */
 int run_test(const struct test *t);

@@ -13,6 +13,8 @@ static int t_hold(void)
 	struct axidma_dev d;
 	struct axidma_buf s, t;
 	char line[16];
+	int xfd;
+	uint8_t *xm;
 
 	if (open_dev(&d)) return -1;
 	EXPECT_OK(axidma_buf_alloc(&d, chan, 65536, &s));
@@ -20,6 +22,11 @@ static int t_hold(void)
 	fill(s.ptr, 65536, 5);
 	for (int i = 0; i < 8; i++)
 		CHECK(axidma_submit_memcpy(&d, chan, &t, 0, &s, 0, 65536, i) > 0, "submit");
+	/* s exported and mapped through its dma-buf: that mapping outlives the unbind. */
+	xfd = axidma_export(&d, &s, O_CLOEXEC | O_RDWR);
+	CHECK(xfd >= 0, "export: %s", strerror(-xfd));
+	xm = mmap(NULL, 65536, PROT_READ, MAP_SHARED, xfd, 0);
+	CHECK(xm != MAP_FAILED, "mmap of the dma-buf");
 	printf("# holding\n");
 	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
@@ -31,6 +38,16 @@ static int t_hold(void)
 		CHECK(read_faults(s.ptr), "mapping still readable after unbind: not revoked");
 		CHECK(read_faults(t.ptr + 65535), "second mapping still readable after unbind");
 		EXPECT_ERR(axidma_buf_alloc(&d, chan, 4096, &x), ENODEV);
+		EXPECT_ERR(axidma_export(&d, &t, O_CLOEXEC), ENODEV);
+	}
+	{
+		uint8_t want[65536];
+
+		fill(want, 65536, 5);
+		CHECK(!read_faults(xm) && first_diff(xm, want, 65536) < 0,
+		      "the dma-buf's mapping did not survive the unbind with the buffer's bytes");
+		munmap((void *)xm, 65536);
+		close(xfd);
 	}
 	axidma_buf_free(&d, &s);
 	axidma_buf_free(&d, &t);

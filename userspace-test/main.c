@@ -11,7 +11,7 @@
  * failed or the device/channel could not be opened; 2 for a bad option or no such test.
  *
  * The suite is split by area, each file with its own table of tests: fixture.{h,c} (the
- * helpers and the runner), basics.c, memcpy.c, mmap.c, nonblocking.c, files.c, cached.c, usermem.c,
+ * helpers and the runner), basics.c, memcpy.c, mmap.c, nonblocking.c, files.c, cached.c, usermem.c, dmabuf.c,
  * hold.c, slave.c, loopback.c, stream.c, axi.c. Tests run in the order below, then in each
  * table's order, whatever the order on the command line.
  */
@@ -19,7 +19,7 @@
 
 static const struct test *const areas[] = {
 	basics_tests, memcpy_tests, mmap_tests, nonblocking_tests, files_tests, cached_tests,
-	usermem_tests, hold_tests, slave_tests, loopback_tests, stream_tests, axi_tests,
+	usermem_tests, dmabuf_tests, hold_tests, slave_tests, loopback_tests, stream_tests, axi_tests,
 };
 
 #define for_each_test(t) \

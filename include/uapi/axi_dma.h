@@ -26,7 +26,8 @@
  *  revision 3  struct axi_dma_kbench: `flags` (was `pad`): AXI_DMA_KBENCH_BARE (the bare
  *              dmaengine floor) and AXI_DMA_KBENCH_LOOPBACK (tx -> rx round trips);
  *              AXI_DMA_IOC_STREAM_CYCLE (a ring's push and reap in one call).
- *  revision 4  AXI_DMA_IOC_REGISTER (DMA straight into the caller's own memory).
+ *  revision 4  AXI_DMA_IOC_REGISTER (DMA straight into the caller's own memory);
+ *              AXI_DMA_IOC_EXPORT and AXI_DMA_IOC_IMPORT (dma-buf).
  * docs/uapi.md is the reference: every field, errno, limit and default of every ioctl.
  */
 #define AXI_DMA_ABI_VERSION 1
@@ -352,8 +353,8 @@ struct axi_dma_submit {
 
 /*
  * User memory (revision 4): registers `size` bytes of the caller's own memory at `addr`
- * (any mapping of anonymous or file memory it may access: malloc, mmap, a memfd; both
- * page-aligned) for DMA through `chan`'s provider. The pages are pinned until FREE (with
+ * (anonymous memory: malloc, mmap; shared memory: a memfd, tmpfs; a MAP_SHARED mapping of
+ * a regular file only with TO_DEVICE; both page-aligned) for DMA through `chan`'s provider. The pages are pinned until FREE (with
  * `id`), close or unbind; munmap of the range meanwhile does not free them under DMA. The
  * result is a buffer id usable in XFER, SUBMIT and SYNC like a CACHED buffer's (hand it over
  * with AXI_DMA_IOC_SYNC around every DMA); it has no mmap offset. The memory may be
@@ -375,6 +376,39 @@ struct axi_dma_register {
 	__u32 flags; /* in: 0 (the device reads and writes) or one AXI_DMA_REGISTER_* */
 	__u32 id;    /* out: buffer handle (FREE unregisters) */
 	__u32 pad;
+};
+
+/*
+ * dma-buf (revision 4). EXPORT: buffer `id` of this file (memory ALLOC made: not registered
+ * or imported memory, EINVAL) as a new dma-buf file descriptor `fd`; `flags` takes O_CLOEXEC
+ * and O_RDWR from <fcntl.h> (without O_RDWR the dma-buf is read-only), nothing else. Any
+ * importer may attach and map it; mmap() of the fd maps it as mmap() of the buffer does;
+ * DMA_BUF_IOCTL_SYNC on it hands a CACHED buffer over. The memory lives as long as the
+ * dma-buf: after FREE, after close of this file, across an unbind.
+ * IMPORT: the dma-buf of file descriptor `fd` (a DMA heap buffer, a udmabuf, another
+ * driver's or another node's export) attached and mapped for `chan`'s DMA device, as a
+ * buffer id of `size` bytes usable in XFER and SUBMIT (scattered memory as for REGISTER).
+ * The CPU side is the exporter's: hand it over with DMA_BUF_IOCTL_SYNC on the dma-buf, not
+ * AXI_DMA_IOC_SYNC (EINVAL). A transfer on it is refused with EBUSY while the dma-buf has
+ * unsignalled fences it must wait for. FREE, close or unbind detach it. Errors: EBADF (not
+ * an open fd), EINVAL (not a dma-buf, bad flags), ENOSPC (max_buffers).
+ */
+#define AXI_DMA_IMPORT_TO_DEVICE   (1U << 1) /* the device only reads it */
+#define AXI_DMA_IMPORT_FROM_DEVICE (1U << 2) /* the device only writes it */
+
+struct axi_dma_export {
+	__u32 id;    /* in: buffer */
+	__u32 flags; /* in: O_CLOEXEC | O_RDWR, or a part of that */
+	__s32 fd;    /* out: the dma-buf */
+	__u32 pad;
+};
+
+struct axi_dma_import {
+	__s32 fd;    /* in: a dma-buf file descriptor (the caller keeps it: close it when done) */
+	__u32 chan;  /* in: channel whose provider will access the memory */
+	__u32 flags; /* in: 0 (the device reads and writes) or one AXI_DMA_IMPORT_* */
+	__u32 id;    /* out: buffer handle (FREE detaches it) */
+	__u64 size;  /* out: bytes (the dma-buf's size) */
 };
 
 #define AXI_DMA_IOC_INFO      _IOR(AXI_DMA_IOC_MAGIC, 0x00, struct axi_dma_info)
@@ -399,5 +433,7 @@ struct axi_dma_register {
 #define AXI_DMA_IOC_SUBMIT       _IOWR(AXI_DMA_IOC_MAGIC, 0x13, struct axi_dma_submit)
 #define AXI_DMA_IOC_STREAM_CYCLE _IOWR(AXI_DMA_IOC_MAGIC, 0x14, struct axi_dma_stream_cycle)
 #define AXI_DMA_IOC_REGISTER     _IOWR(AXI_DMA_IOC_MAGIC, 0x15, struct axi_dma_register)
+#define AXI_DMA_IOC_EXPORT       _IOWR(AXI_DMA_IOC_MAGIC, 0x16, struct axi_dma_export)
+#define AXI_DMA_IOC_IMPORT       _IOWR(AXI_DMA_IOC_MAGIC, 0x17, struct axi_dma_import)
 
 #endif /* _UAPI_AXI_DMA_H */

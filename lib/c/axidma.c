@@ -117,6 +117,30 @@ int axidma_register(struct axidma_dev *d, uint32_t chan, void *addr, uint64_t si
 	return 0;
 }
 
+int axidma_export(struct axidma_dev *d, const struct axidma_buf *b, uint32_t flags)
+{
+	struct axi_dma_export e = { .id = b->id, .flags = flags };
+	int r = xioctl(d->fd, AXI_DMA_IOC_EXPORT, &e);
+
+	return r ? r : e.fd;
+}
+
+int axidma_import(struct axidma_dev *d, uint32_t chan, int fd, uint32_t flags, struct axidma_buf *b)
+{
+	struct axi_dma_import i = { .fd = fd, .chan = chan, .flags = flags };
+	int r = xioctl(d->fd, AXI_DMA_IOC_IMPORT, &i);
+
+	if (r)
+		return r;
+	b->id = i.id;
+	b->chan = chan;
+	b->size = i.size;
+	b->map_size = 0;
+	b->offset = 0;
+	b->ptr = NULL;
+	return 0;
+}
+
 int axidma_buf_free(struct axidma_dev *d, struct axidma_buf *b)
 {
 	struct axi_dma_free f = { .id = b->id };

@@ -63,6 +63,17 @@ int axidma_buf_alloc_flags(struct axidma_dev *d, uint32_t chan, uint64_t size, u
  */
 int axidma_register(struct axidma_dev *d, uint32_t chan, void *addr, uint64_t size, uint32_t flags,
 		    struct axidma_buf *b);
+/*
+ * dma-buf (ABI revision 4). axidma_export: buffer b as a new dma-buf fd (flags: O_CLOEXEC,
+ * O_RDWR); returns the fd or -errno. The memory lives while the fd (or any mapping or
+ * importer of it) does, also after axidma_buf_free() and axidma_close(). axidma_import: the
+ * dma-buf `fd` (a heap buffer, a udmabuf, another driver's export) as buffer b, attached to
+ * `chan`'s DMA device (flags: 0 or AXI_DMA_IMPORT_TO_DEVICE/FROM_DEVICE); b->ptr is NULL
+ * (map the dma-buf itself; hand it over with DMA_BUF_IOCTL_SYNC on it); the caller may
+ * close `fd`. axidma_buf_free() detaches it.
+ */
+int axidma_export(struct axidma_dev *d, const struct axidma_buf *b, uint32_t flags);
+int axidma_import(struct axidma_dev *d, uint32_t chan, int fd, uint32_t flags, struct axidma_buf *b);
 /* op: AXI_DMA_SYNC_FOR_DEVICE (after CPU writes) or AXI_DMA_SYNC_FOR_CPU (before CPU reads). */
 int axidma_sync(struct axidma_dev *d, const struct axidma_buf *b, uint32_t op, uint64_t off, uint64_t len);
 

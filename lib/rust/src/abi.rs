@@ -37,6 +37,9 @@ pub const ALLOC_FROM_DEVICE: u32 = 1 << 2;
 /// `AXI_DMA_REGISTER_*`: the device's access to registered memory (default: both ways).
 pub const REGISTER_TO_DEVICE: u32 = 1 << 1;
 pub const REGISTER_FROM_DEVICE: u32 = 1 << 2;
+/// `AXI_DMA_IMPORT_*`: the device's access to an imported dma-buf (default: both ways).
+pub const IMPORT_TO_DEVICE: u32 = 1 << 1;
+pub const IMPORT_FROM_DEVICE: u32 = 1 << 2;
 /// Most contiguous DMA runs one transfer on registered memory may span (`E2BIG` beyond).
 pub const REGISTER_MAX_RUNS: u32 = 64;
 pub const SYNC_FOR_CPU: u32 = 1;
@@ -322,7 +325,28 @@ pub struct Register {
     pub pad: u32,
 }
 
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Export {
+    pub id: u32,
+    pub flags: u32,
+    pub fd: i32,
+    pub pad: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Import {
+    pub fd: i32,
+    pub chan: u32,
+    pub flags: u32,
+    pub id: u32,
+    pub size: u64,
+}
+
 const _: () = {
+    assert!(core::mem::size_of::<Export>() == 16);
+    assert!(core::mem::size_of::<Import>() == 24);
     assert!(core::mem::size_of::<Register>() == 32);
     assert!(core::mem::size_of::<Info>() == 56);
     assert!(core::mem::size_of::<ChanInfo>() == 104);
@@ -384,3 +408,5 @@ pub const IOC_SLAVE_CONFIG_GET: u32 = iowr::<SlaveConfig>(0x12);
 pub const IOC_SUBMIT: u32 = iowr::<Submit>(0x13);
 pub const IOC_STREAM_CYCLE: u32 = iowr::<StreamCycle>(0x14);
 pub const IOC_REGISTER: u32 = iowr::<Register>(0x15);
+pub const IOC_EXPORT: u32 = iowr::<Export>(0x16);
+pub const IOC_IMPORT: u32 = iowr::<Import>(0x17);

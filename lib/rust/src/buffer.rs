@@ -27,9 +27,12 @@ unsafe impl Sync for Mapping {}
 
 impl Drop for Mapping {
     fn drop(&mut self) {
-        // SAFETY: `ptr`/`map_len` is our mapping, unmapped once. Unmapping while a transfer
-        // still uses the buffer is fine: the driver keeps the memory until the transfer ends.
-        unsafe { libc::munmap(self.ptr.cast(), self.map_len) };
+        if !self.ptr.is_null() {
+            // SAFETY: `ptr`/`map_len` is our mapping, unmapped once. Unmapping while a
+            // transfer still uses the buffer is fine: the driver keeps the memory until the
+            // transfer ends.
+            unsafe { libc::munmap(self.ptr.cast(), self.map_len) };
+        }
         let mut f = abi::Free { id: self.id, pad: 0 };
         let _ = self.dev.ioctl("free buffer", abi::IOC_FREE, &mut f);
     }
@@ -111,6 +114,17 @@ impl Buffer {
         let mut s = abi::Sync { id: self.map.id, op: abi::SYNC_FOR_CPU, offset: off, len };
         self.map.dev.ioctl("sync for cpu", abi::IOC_SYNC, &mut s)
     }
+    /// The buffer as a new dma-buf file descriptor (ABI revision 4): for another driver to
+    /// import, or another process to map (send it over a Unix socket). `rdwr`: writable
+    /// mappings allowed. The memory lives as long as the dma-buf, also after this buffer is
+    /// dropped. Only buffers the driver allocated (`EINVAL` for registered memory).
+    pub fn export(&self, rdwr: bool) -> Result<std::os::fd::OwnedFd> {
+        let flags = libc::O_CLOEXEC as u32 | if rdwr { libc::O_RDWR as u32 } else { 0 };
+        let mut e = abi::Export { id: self.map.id, flags, ..Default::default() };
+        self.map.dev.ioctl("export buffer", abi::IOC_EXPORT, &mut e)?;
+        // SAFETY: The driver installed `fd` for us; nothing else owns it.
+        Ok(unsafe { std::os::fd::FromRawFd::from_raw_fd(e.fd) })
+    }
     /// Gives up CPU access so that several transfers can use the buffer at once (e.g. the
     /// same source and destination for a pipeline of copies). Get it back with
     /// [`SharedBuffer::try_into_buffer`].
@@ -160,9 +174,11 @@ impl SharedBuffer {
     }
     /// CPU access again, if this is the last handle (every transfer that held one was
     /// waited for, finished with a reaped completion, or dropped); otherwise `self` back.
+    /// Never for an imported dma-buf ([`crate::Device::import`]): its CPU side is the
+    /// exporter's.
     pub fn try_into_buffer(mut self) -> std::result::Result<Buffer, SharedBuffer> {
         // No `Weak` is ever made, so `get_mut` succeeds exactly when this handle is the last.
-        if Arc::get_mut(&mut self.map).is_some() {
+        if !self.map.ptr.is_null() && Arc::get_mut(&mut self.map).is_some() {
             Ok(Buffer { map: self.map })
         } else {
             Err(self)

@@ -1,6 +1,6 @@
 //! [`Device`]: an open `axi_dma` file, its channels, buffer allocation and blocking transfers.
 
-use crate::{abi, buffer::Mapping, Buffer, DmaBuf, Error, Result};
+use crate::{abi, buffer::Mapping, Buffer, DmaBuf, Error, Result, SharedBuffer};
 use std::{
     ffi::CStr,
     fs::OpenOptions,
@@ -265,6 +265,28 @@ impl Device {
         // `Mapping`'s drop unmaps the memory and unregisters it (FREE): what a transfer still
         // uses stays pinned by the driver until it ends.
         Ok(Buffer::new(Mapping { dev: self.inner.clone(), id: r.id, chan, size, ptr: p.cast(), map_len: len }))
+    }
+
+    /// Imports another driver's dma-buf (ABI revision 4: a DMA heap buffer, a udmabuf, a
+    /// V4L2/DRM export, [`Buffer::export`] of another device) for DMA through `chan`'s
+    /// provider. The handle is for the engine only (no CPU access: map the dma-buf itself
+    /// and hand it over with `DMA_BUF_IOCTL_SYNC`); `fd` may be closed afterwards. `flags`:
+    /// 0, `abi::IMPORT_TO_DEVICE` or `abi::IMPORT_FROM_DEVICE`. Memory safety: the dma-buf
+    /// is reference counted by the kernel, so dropping or forgetting the handle never frees
+    /// memory the engine still uses.
+    pub fn import(&self, chan: u32, fd: std::os::fd::BorrowedFd<'_>, flags: u32) -> Result<SharedBuffer> {
+        use std::os::fd::AsRawFd;
+        let mut i = abi::Import { fd: fd.as_raw_fd(), chan, flags, ..Default::default() };
+        self.ioctl("import dma-buf", abi::IOC_IMPORT, &mut i)?;
+        let map = Mapping {
+            dev: self.inner.clone(),
+            id: i.id,
+            chan,
+            size: i.size,
+            ptr: std::ptr::null_mut(),
+            map_len: 0,
+        };
+        Ok(Buffer::new(map).into_shared())
     }
 
     /// Terminates this file's transfers on `chan`; returns how many were cancelled.

@@ -34,6 +34,8 @@ fn rust_side() -> BTreeMap<String, u64> {
     fields!(m, "axi_dma_claim", Claim, [chan, flags]);
     fields!(m, "axi_dma_stream_cycle", StreamCycle, [chan, push, lens, entries, max, min, timeout_ms, first, count, queued, overruns]);
     fields!(m, "axi_dma_register", Register, [addr, size, chan, flags, id, pad]);
+    fields!(m, "axi_dma_export", Export, [id, flags, fd, pad]);
+    fields!(m, "axi_dma_import", Import, [fd, chan, flags, id, size]);
     fields!(m, "axi_dma_submit", Submit, [xfers, count, flags, queued, error, entries, max, min, timeout_ms, reaped, pending, pad]);
     for (n, v) in [
         ("AXI_DMA_IOC_INFO", IOC_INFO), ("AXI_DMA_IOC_CHAN_INFO", IOC_CHAN_INFO),
@@ -48,6 +50,8 @@ fn rust_side() -> BTreeMap<String, u64> {
         ("AXI_DMA_IOC_SLAVE_CONFIG_GET", IOC_SLAVE_CONFIG_GET), ("AXI_DMA_IOC_SUBMIT", IOC_SUBMIT), ("AXI_DMA_IOC_STREAM_CYCLE", IOC_STREAM_CYCLE),
         ("AXI_DMA_IOC_REGISTER", IOC_REGISTER), ("AXI_DMA_REGISTER_TO_DEVICE", REGISTER_TO_DEVICE),
         ("AXI_DMA_REGISTER_FROM_DEVICE", REGISTER_FROM_DEVICE), ("AXI_DMA_REGISTER_MAX_RUNS", REGISTER_MAX_RUNS),
+        ("AXI_DMA_IOC_EXPORT", IOC_EXPORT), ("AXI_DMA_IOC_IMPORT", IOC_IMPORT),
+        ("AXI_DMA_IMPORT_TO_DEVICE", IMPORT_TO_DEVICE), ("AXI_DMA_IMPORT_FROM_DEVICE", IMPORT_FROM_DEVICE),
         ("AXI_DMA_SUBMIT_MAX", SUBMIT_MAX),
         ("AXI_DMA_NO_PAIR", NO_PAIR), ("AXI_DMA_CHAN_STREAMING", CHAN_STREAMING), ("AXI_DMA_CHAN_FIFO", CHAN_FIFO),
         ("AXI_DMA_STREAM_GAP", STREAM_GAP),

@@ -47,6 +47,8 @@ fn layouts() -> Vec<Layout> {
         layout!("axi_dma_stream_reap", StreamReap { chan, max, entries, min, timeout_ms, count, queued, overruns }),
         layout!("axi_dma_stream_cycle", StreamCycle { chan, push, lens, entries, max, min, timeout_ms, first, count, queued, overruns }),
         layout!("axi_dma_register", Register { addr, size, chan, flags, id, pad }),
+        layout!("axi_dma_export", Export { id, flags, fd, pad }),
+        layout!("axi_dma_import", Import { fd, chan, flags, id, size }),
         layout!("axi_dma_stream_stop", StreamStop { chan, aborted, completed, overruns }),
         layout!("axi_dma_claim", Claim { chan, flags }),
     ]
@@ -236,6 +238,11 @@ fn requests_must_leave_outputs_and_padding_zero() {
     assert!(!Register { id: 1, ..Default::default() }.only_inputs());
     assert!(!Register { pad: 1, ..Default::default() }.only_inputs());
     assert!(Register { addr: 1, size: 2, chan: 3, flags: 4, ..Default::default() }.only_inputs());
+    assert!(!Export { fd: 1, ..Default::default() }.only_inputs());
+    assert!(Export { id: 1, flags: 2, ..Default::default() }.only_inputs());
+    assert!(!Import { id: 1, ..Default::default() }.only_inputs());
+    assert!(!Import { size: 1, ..Default::default() }.only_inputs());
+    assert!(Import { fd: 1, chan: 2, flags: 3, ..Default::default() }.only_inputs());
     assert!(!KBench { total_ns: 1, ..Default::default() }.only_inputs());
     assert!(!StreamPush { first: 1, ..Default::default() }.only_inputs());
     assert!(!StreamStop { overruns: 1, ..Default::default() }.only_inputs());

@@ -16,11 +16,15 @@ USAGE:
 
 COMMANDS:
     info                         List the device's channels and what they can do.
-    copy SIZE [-c CHAN] [-i FILE] [-o FILE] [--verify]
+    copy SIZE [-c CHAN] [-i FILE] [-o FILE] [--verify] [--user-memory | --import-heap HEAP]
                                  Memory-to-memory DMA on a memcpy channel: data from FILE
                                  (or a generated pattern) is copied by the DMA engine into
                                  a second buffer, written to FILE with -o, and compared
-                                 with --verify.
+                                 with --verify. --user-memory: both buffers are this
+                                 process's own memory, registered with the driver (no
+                                 driver allocation; copied in 128 KiB pieces).
+                                 --import-heap HEAP: the source is a dma-buf of
+                                 /dev/dma_heap/HEAP (e.g. system), imported.
     send SIZE [-c CHAN] [-i FILE]
                                  Memory to device (AXI DMA MM2S, \"tx\").
     recv SIZE [-c CHAN] [-o FILE] [-t MS]

@@ -32,6 +32,8 @@ ALLOC_FROM_DEVICE = 1 << 2
 REGISTER_TO_DEVICE = 1 << 1
 REGISTER_FROM_DEVICE = 1 << 2
 REGISTER_MAX_RUNS = 64
+IMPORT_TO_DEVICE = 1 << 1
+IMPORT_FROM_DEVICE = 1 << 2
 
 XFER_MEMCPY = 0
 XFER_TO_DEV = 1
@@ -180,9 +182,13 @@ SUBMIT = Layout("axi_dma_submit", [
 REGISTER = Layout("axi_dma_register", [
     ("addr", U64), ("size", U64), ("chan", U32), ("flags", U32), ("id", U32), ("pad", U32)])
 
+EXPORT = Layout("axi_dma_export", [("id", U32), ("flags", U32), ("fd", S32), ("pad", U32)])
+IMPORT = Layout("axi_dma_import", [
+    ("fd", S32), ("chan", U32), ("flags", U32), ("id", U32), ("size", U64)])
+
 LAYOUTS = [INFO, CHAN_INFO, ALLOC, FREE, XFER, COMPLETION, REAP, STATUS, WAIT, CANCEL,
            SLAVE_CONFIG, KBENCH, SYNC, STREAM_START, STREAM_PUSH, STREAM_DONE, STREAM_REAP,
-           STREAM_CYCLE, STREAM_STOP, CLAIM, SUBMIT, REGISTER]
+           STREAM_CYCLE, STREAM_STOP, CLAIM, SUBMIT, REGISTER, EXPORT, IMPORT]
 
 # <asm-generic/ioctl.h>, which ARM and arm64 use unchanged.
 _IOC_NONE, _IOC_WRITE, _IOC_READ = 0, 1, 2
@@ -226,3 +232,5 @@ IOC_SLAVE_CONFIG_GET = _IOWR(0x12, SLAVE_CONFIG)
 IOC_SUBMIT = _IOWR(0x13, SUBMIT)
 IOC_STREAM_CYCLE = _IOWR(0x14, STREAM_CYCLE)
 IOC_REGISTER = _IOWR(0x15, REGISTER)
+IOC_EXPORT = _IOWR(0x16, EXPORT)
+IOC_IMPORT = _IOWR(0x17, IMPORT)
