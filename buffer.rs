@@ -50,7 +50,10 @@ use crate::{
         LIVE_BUFFERS,
         LIVE_BYTES, //
     },
-    user_mem::UserMem,
+    user_mem::{
+        Pinned,
+        UserMem, //
+    },
 };
 
 /// The memory behind a buffer.
@@ -193,16 +196,19 @@ impl Buffer {
         max_pinned: u64,
         registry: &Arc<Registry>,
     ) -> Result<Arc<Self>> {
+        // Given back when the pages are unpinned (the charge lives beside them in `Mem`).
+        let charge = PinCharge::take(registry, size, max_pinned)?;
+        // Pinned before the registry's lock: pinning takes the `mmap_lock`, and an `munmap`
+        // holding that drops buffers, which takes the registry's lock.
+        let pinned = Pinned::pin(addr, size, dir)?;
         let mut reg = registry.inner.lock();
         if reg.revoked {
             return Err(ENODEV);
         }
         reg.buffers.reserve(1, GFP_KERNEL)?;
-        // Given back when the pages are unpinned (the charge lives beside them in `Mem`).
-        let charge = PinCharge::take(registry, size, max_pinned)?;
         // SAFETY: As in `alloc`: the registry is not revoked and we hold its lock.
         let bound = unsafe { dev.as_bound() };
-        let (mem, segs) = UserMem::pin(bound, addr, size, dir)?;
+        let (mem, segs) = UserMem::map(bound, pinned, size, dir)?;
         let (dma_handle, segs) = match segs.as_slice() {
             // One run (an IOMMU, or physically contiguous pages): like allocated memory.
             [(a, _)] => (*a, KVec::new()),

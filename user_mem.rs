@@ -63,42 +63,17 @@ unsafe impl Send for UserMem {}
 unsafe impl Sync for UserMem {}
 
 impl UserMem {
-    /// Pins the `size` bytes at user address `addr` (both page-aligned, checked by the
-    /// caller) of the current process and maps them for DMA by `dev` in direction `dir`
+    /// Maps the pages `pinned` pinned (`size` bytes) for DMA by `dev` in direction `dir`
     /// (the device only reads: `ToDevice`; only writes: `FromDevice`).
     ///
-    /// Returns the memory and its DMA segments (in order, together `size` bytes). `EFAULT`
-    /// if part of the range is not mapped (or not writable where the device writes), the
-    /// errno of the pinning otherwise (e.g. `ENOMEM`).
-    pub(crate) fn pin(
+    /// Returns the memory and its DMA segments (in order, together `size` bytes).
+    pub(crate) fn map(
         dev: &Device<Bound>,
-        addr: u64,
+        mut pinned: Pinned,
         size: u64,
         dir: DataDirection,
     ) -> Result<(Self, KVec<Seg>)> {
-        let n = usize::try_from(size / PAGE_SIZE as u64).map_err(|_| EINVAL)?;
-        let nr = i32::try_from(n).map_err(|_| EINVAL)?;
-        let n32 = u32::try_from(n).map_err(|_| EINVAL)?;
-        let mut pages = KVVec::from_elem(core::ptr::null_mut(), n, GFP_KERNEL)?;
-        // The device writes unless it only reads: the pages must be writable then.
-        let mut gup: u32 = bindings::FOLL_LONGTERM;
-        if dir != DataDirection::ToDevice {
-            gup |= bindings::FOLL_WRITE;
-        }
-        // SAFETY: `pages` has room for `nr` page pointers.
-        let got = unsafe { ffi::axi_dma_shim_pin_user(addr, nr, gup, pages.as_mut_ptr()) };
-        if got < 0 {
-            return Err(Error::from_errno(got));
-        }
-        // The pages pinned so far, unpinned again if anything below fails.
-        pages.truncate(got as usize);
-        let mut pinned = Pinned {
-            pages,
-            dirty: false,
-        };
-        if (got as usize) < n {
-            return Err(EFAULT);
-        }
+        let n32 = u32::try_from(pinned.pages.len()).map_err(|_| EINVAL)?;
         // Memory the device only writes is mapped both ways (see the module docs).
         let dma_dir = match dir {
             DataDirection::FromDevice => DataDirection::Bidirectional,
@@ -195,9 +170,46 @@ impl Drop for UserMem {
 }
 
 /// Pinned pages, unpinned on drop (marked dirty if the device may have written them).
-struct Pinned {
+pub(crate) struct Pinned {
     pages: KVVec<*mut bindings::page>,
     dirty: bool,
+}
+
+// SAFETY: Pinned pages may be unpinned from any thread; the pointers are only read.
+unsafe impl Send for Pinned {}
+
+impl Pinned {
+    /// Pins the `size` bytes at user address `addr` (both page-aligned, checked by the
+    /// caller) of the current process long-term, writable unless the device only reads
+    /// them (`dir` is `ToDevice`). Takes the process's `mmap_lock`: never call it with a
+    /// lock that an `munmap` (a VMA's close) may take, such as the registry's.
+    ///
+    /// `EFAULT` if part of the range is not mapped (or not writable where the device
+    /// writes), the errno of the pinning otherwise (e.g. `ENOMEM`).
+    pub(crate) fn pin(addr: u64, size: u64, dir: DataDirection) -> Result<Self> {
+        let n = usize::try_from(size / PAGE_SIZE as u64).map_err(|_| EINVAL)?;
+        let nr = i32::try_from(n).map_err(|_| EINVAL)?;
+        let mut pages = KVVec::from_elem(core::ptr::null_mut(), n, GFP_KERNEL)?;
+        let mut gup: u32 = bindings::FOLL_LONGTERM;
+        if dir != DataDirection::ToDevice {
+            gup |= bindings::FOLL_WRITE;
+        }
+        // SAFETY: `pages` has room for `nr` page pointers.
+        let got = unsafe { ffi::axi_dma_shim_pin_user(addr, nr, gup, pages.as_mut_ptr()) };
+        if got < 0 {
+            return Err(Error::from_errno(got));
+        }
+        // The pages pinned so far, unpinned again (by `drop`) if not all were.
+        pages.truncate(got as usize);
+        let pinned = Self {
+            pages,
+            dirty: false,
+        };
+        if (got as usize) < n {
+            return Err(EFAULT);
+        }
+        Ok(pinned)
+    }
 }
 
 impl Drop for Pinned {

@@ -107,7 +107,7 @@ if [ "$BOARD" = zc702 ]; then
   # Both PL330 channels name one FIFO: only the first may write it (two device-writable
   # mappings of one address make DMA-API debugging warn), the second reads it.
   check directions_pl330 expect_dirs /dev/axi-dma0 tx "memcpy send(mm2s) recv(s2mm) pair 1" rx "memcpy recv(s2mm) pair 0"
-  run_ctests slave_fifo cancel stream_slave
+  run_ctests slave_fifo cancel stream_slave dmabuf_fifo
   # The CLI's rx stream on the PL330 (its peripheral is always ready): the rate is shown.
   check cli_stream_rate sh -c "axidma stream rx -c rx --seconds 2.5 2>/tmp/e | grep -q '^received [1-9]' && grep -q 'MB/s now' /tmp/e"
 else
@@ -133,7 +133,7 @@ check loop_directions expect_dirs "$loopdev" tx "memcpy send(mm2s) pair 1" rx "m
 PREFIX="loop:" run_ctests -d "$loopdev" -c tx info directions request_zero_rule alloc_errors nonblocking close_busy cancel \
   loop_sizes loop_residue loop_pipelined loop_kind rx_timeout hang_timeout provider_error busy_limit cancel_running eintr \
   stream_loop stream_overrun stream_errors stream_cached stream_slot_error usermem_loop \
-  dmabuf_cross
+  dmabuf_cross dmabuf_import dmabuf_stream
 # Rings from 32-bit user space on the 64-bit kernel (user pointers inside the structures).
 if [ -x /bin/axi_dma_test32 ]; then
   CTEST=axi_dma_test32 PREFIX="compat32-loop:" run_ctests -d "$loopdev" stream_loop stream_errors
@@ -202,7 +202,7 @@ check axi_dma_channels sh -c "grep -q ' tx .*dma[0-9]*chan0' /tmp/axi.info && gr
 check axi_directions expect_dirs "$axidev" tx "send(mm2s) pair 1" rx "recv(s2mm) pair 0"
 PREFIX="axi:" run_ctests -d "$axidev" -c tx info directions loop_sizes loop_pipelined rx_timeout \
   axi_packets axi_tx_stall axi_inflight axi_back_to_back stream_loop stream_cached stream_errors \
-  stream_axi_long usermem_axi
+  stream_axi_long usermem_axi dmabuf_stream
 check axi_cli_loop sh -c "axidma -d $axidev loop 64k | grep -q verified"
 check axi_cli_stream stream_loop_cli "$axidev"
 ast=/sys/kernel/debug/$(basename "$axidev")/stats

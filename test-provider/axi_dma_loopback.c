@@ -35,6 +35,7 @@
 #include <linux/of.h>
 #include <linux/of_dma.h>
 #include <linux/platform_device.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -410,6 +411,10 @@ static int lb_probe(struct platform_device *pdev)
 	dma_cap_set(DMA_SLAVE, lb->dd.cap_mask);
 	dma_cap_set(DMA_PRIVATE, lb->dd.cap_mask);
 	lb->dd.dev = &pdev->dev;
+	/* Like an AXI DMA with a 23-bit length register: segments of up to 4 MiB (without
+	 * this the device would claim the 64 KiB default, and dma-bufs of larger segments
+	 * mapped for it would make DMA-API debugging warn). */
+	dma_set_max_seg_size(&pdev->dev, SZ_4M);
 	lb->dd.device_prep_dma_memcpy = lb_prep_memcpy;
 	lb->dd.device_prep_slave_sg = lb_prep_slave_sg;
 	lb->dd.device_issue_pending = lb_issue_pending;

@@ -1742,7 +1742,9 @@ static int c_etimedout(void)
 
 	CHECK(r == -ETIMEDOUT && x.error == -ETIMEDOUT, "a receive with nothing sent: %s (error %d), want ETIMEDOUT and error -ETIMEDOUT",
 	      ename(r), x.error);
-	CHECK(el >= 190 && el < 3000, "timed out after %llu ms, timeout_ms 200", (unsigned long long)el);
+	/* (A few ms of slack: the kernel counts in jiffies, the test in CLOCK_MONOTONIC, and an
+	 * emulated guest on a loaded host can see the two drift by a tick or two.) */
+	CHECK(el >= 180 && el < 3000, "timed out after %llu ms, timeout_ms 200", (unsigned long long)el);
 	{
 		struct axi_dma_completion c[1];
 		int n = reap(fd, c, 1, 1, 2000, NULL);
