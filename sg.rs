@@ -173,7 +173,7 @@ impl SgTable {
     }
 }
 
-/// The DMA segments of the mapped table `t`, adjacent runs merged.
+/// The DMA segments of the mapped table `t`, one per mapped entry.
 ///
 /// # Safety
 ///
@@ -195,11 +195,10 @@ pub(crate) unsafe fn dma_segments_of(t: *mut bindings::sg_table) -> Result<KVec<
                 ffi::axi_dma_shim_sg_dma_len(sg),
             )
         };
-        match v.last_mut() {
-            // An IOMMU or the allocator may hand out runs that continue each other.
-            Some((pa, pl)) if *pa + *pl == a => *pl += u64::from(l),
-            _ => v.push((a, u64::from(l)), GFP_KERNEL)?,
-        }
+        // Entries are kept as they are, even where one continues the previous: the DMA API
+        // (and its debugging) knows each mapped entry on its own, so a hand-over or a
+        // descriptor may not cross from one into the next.
+        v.push((a, u64::from(l)), GFP_KERNEL)?;
         // SAFETY: As above.
         sg = unsafe { ffi::axi_dma_shim_sg_next(sg) };
     }

@@ -3153,10 +3153,10 @@ static int c_register_eexist(void)
 	WANT(reg(fd, a + 3 * pg, 2 * pg, 0, 0, NULL), EEXIST);
 	WANT(reg(fd, a + 7 * pg, 2 * pg, 0, 0, NULL), EEXIST);
 	WANT(reg(fd, a + 11 * pg, pg, 0, 0, NULL), EEXIST);
-	/* Another file: the same range, and (read only, so that no two device-writable
-	 * mappings of one page exist beyond the one case the docs name) one covering all
-	 * three of the first file's. */
-	REG(fd2, a + 4 * pg, 4 * pg, 0, 0, &o1);
+	/* Another file: the same range, and one covering all three of the first file's, for
+	 * the device to read only (the docs: memory the device may write should be registered
+	 * by one file only). */
+	REG(fd2, a + 4 * pg, 4 * pg, 0, AXI_DMA_REGISTER_TO_DEVICE, &o1);
 	REG(fd2, a + 8 * pg, 4 * pg, 0, AXI_DMA_REGISTER_TO_DEVICE, &o2);
 	WANT(reg(fd2, a + 6 * pg, 4 * pg, 0, AXI_DMA_REGISTER_TO_DEVICE, NULL), EEXIST); /* its own overlap */
 	OK(bfree(fd2, o1));
@@ -4442,8 +4442,8 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	read_fifo_addrs();
-	if (info.abi_version < 2) {
-		/* ABI 1 has no pair/flags: guess them from the DT (dma-names tx/rx, FIFO
+	if ((info.abi_revision ? info.abi_revision : 1) < 2) {
+		/* Revision 1 has no pair/flags: guess them from the DT (dma-names tx/rx, FIFO
 		 * addresses), so the data checks run on an old driver too. */
 		for (uint32_t i = 0; i < nch; i++) {
 			ci[i].pair = AXI_DMA_NO_PAIR;
@@ -4455,7 +4455,7 @@ int main(int argc, char **argv)
 				ci[i + 1].pair = i;
 				ci[i].flags = ci[i + 1].flags = AXI_DMA_CHAN_STREAMING;
 			}
-		printf("# ABI %u: pair and flags guessed\n", info.abi_version);
+		printf("# ABI revision 1: pair and flags guessed\n");
 	}
 	have_fault = is_loop_node();
 	for (uint32_t i = 0; i < nch; i++) {
