@@ -53,6 +53,11 @@ echo "@@BENCH-BEGIN"
 batch=1,4,8,32; [ "$(cat /proc/device-tree/compatible 2>/dev/null | tr '\0' ' ' | grep -c zynqmp)" = 0 ] || batch=1,4,8,16
 axidma bench --sizes "$sizes" --depths 1,2,4,8 --batch $batch --json
 echo "@@BENCH-END"
+# Where the memory comes from (issue #17): coherent buffers, registered user memory and
+# imported system-heap dma-bufs, blocking copies at 64 KiB, 1 MiB and 16 MiB.
+echo "@@MEMORY-BEGIN"
+axidma bench --memory --sizes "${MEM_SIZES:-64k,1M,16M}" --json
+echo "@@MEMORY-END"
 axidev=/dev/$(ls /sys/bus/platform/devices/dma-user-axi/misc/ 2>/dev/null | head -1)
 if [ -c "$axidev" ]; then
   echo "@@LOOPBACK-BEGIN"

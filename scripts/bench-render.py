@@ -120,6 +120,30 @@ def loopback(data):
     return out
 
 
+def memory(data):
+    mem = data.get("memory")
+    if not mem:
+        return []
+    by = rows_by(mem)
+    sizes = sorted({r["size"] for r in mem["rows"]})
+    out = ["", "Where the memory comes from (issue #17): blocking copies between two buffers of "
+           "each kind with the hand-overs a correct program makes (coherent: none, one transfer; "
+           "registered user memory: `SYNC` around each copy, pieces of 32 pages; imported "
+           "system-heap dma-bufs: `DMA_BUF_IOCTL_SYNC` around each copy, pieces of 32 pages). "
+           "Ratios to the same floor (bare path, coherent buffers, one transfer), and to coherent.", "",
+           "| size | coherent MB/s | coherent vs floor | user vs floor | heap vs floor | user vs coherent | heap vs coherent | calls/copy user, heap | CPU ms/MB coherent, user, heap |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in sizes:
+        c, u, h = by.get((s, "coherent")), by.get((s, "user")), by.get((s, "heap"))
+        if not c or not u or not h:
+            continue
+        out.append(f"| {fmt_size(s)} | {c['mb_per_s']:.1f} | {ratio(c)} | {ratio(u)} | {ratio(h)} | "
+                   f"{c['us_per_transfer'] / u['us_per_transfer']:.2f} | {c['us_per_transfer'] / h['us_per_transfer']:.2f} | "
+                   f"{u['syscalls_per_transfer']:.0f}, {h['syscalls_per_transfer']:.0f} | "
+                   f"{c['cpu_ms_per_mb']:.2f}, {u['cpu_ms_per_mb']:.2f}, {h['cpu_ms_per_mb']:.2f} |")
+    return out
+
+
 def targets(data):
     """The targets of issue #16, each with the worst case measured."""
     def worst(pred):
@@ -160,7 +184,7 @@ def targets(data):
 
 
 def table(board, data):
-    out = header(board, data) + one_at_a_time(data) + in_flight(data) + loopback(data) + targets(data)
+    out = header(board, data) + one_at_a_time(data) + in_flight(data) + loopback(data) + memory(data) + targets(data)
     out += ["", f"ioctl round trip with no DMA: {data['ioctl_us']:.2f} us."]
     return "\n".join(out) + "\n"
 

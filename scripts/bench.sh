@@ -33,6 +33,7 @@ for b in $boards; do
   section "$l" BENCH > "$out/$b.bench.json"
   section "$l" DMATEST > "$out/$b.dmatest.json"
   section "$l" LOOPBACK > "$out/$b.loopback.json"
+  section "$l" MEMORY > "$out/$b.memory.json"
   python3 - "$out" "$b" "$KFLAVOUR" "$icount" "$(kver)" <<'PY' || die "$b: no benchmark output (see $l)"
 import json, sys
 out, b, flavour, icount, kver = sys.argv[1:]
@@ -46,11 +47,12 @@ def part(name, required):
 d = part("bench", True)
 d["dmatest"] = part("dmatest", False)
 d["loopback"] = part("loopback", False)
+d["memory"] = part("memory", False)
 d["kernel"] = {"series": kver, "flavour": flavour}
 d["icount"] = icount == "1"
 json.dump(d, open(f"{out}/{b}.json", "w"), indent=1)
 PY
-  rm -f "$out/$b".{bench,dmatest,loopback}.json
+  rm -f "$out/$b".{bench,dmatest,loopback,memory}.json
   args+=("$b=$out/$b.json")
   # numpy-driven 1 MiB loopback against the C tool (guest/bench.sh, lib/python).
   section "$l" PYBENCH | grep '^{' > "$out/$b-python.json" || true

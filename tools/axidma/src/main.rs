@@ -42,7 +42,7 @@ COMMANDS:
                                  The rate is shown on stderr every second; overruns (the ring
                                  ran dry: rx data had nowhere to go, tx a gap) are counted.
     bench [-c CHAN] [--sizes LIST] [--depths LIST] [--batch LIST] [--iters N]
-          [--loopback] [--csv|--json]
+          [--loopback | --memory] [--csv|--json]
                                  Throughput and latency of memcpy DMA over a size sweep,
                                  each mode against the floor: the bare dmaengine path
                                  (prepare, submit, issue, callback; nothing of the driver's)
@@ -55,6 +55,9 @@ COMMANDS:
                                  per round. Also system calls and CPU time (user+system,
                                  getrusage) per transfer and MB. --loopback: blocking
                                  round trips from a tx channel to its pair (AXI DMA).
+                                 --memory: blocking copies between the driver's coherent
+                                 buffers, this process's registered memory and imported
+                                 system-heap dma-bufs (with their hand-overs).
 
 OPTIONS:
     -d DEVICE    Device node (default /dev/axi-dma0, or $AXIDMA_DEV).

@@ -4,7 +4,11 @@
 
 use crate::util::{fill_pattern, parse_size, pick_channel, Args, Res};
 use axidma::{abi, Batch, Buffer, Device, SharedBuffer};
-use std::{collections::HashMap, time::Instant};
+use std::{
+    collections::HashMap,
+    os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd},
+    time::Instant,
+};
 
 struct BenchRow {
     size: u64,
@@ -125,6 +129,7 @@ pub fn cmd_bench(dev: &Device, mut a: Args) -> Res<()> {
     let batches = a.opt(&["--batch"])?.unwrap_or_else(|| "1,4,8,32".into());
     let iters: u64 = a.opt(&["--iters"])?.map_or(Ok(0), |d| d.parse()).map_err(|_| "bad --iters")?;
     let loopback = a.flag(&["--loopback"]);
+    let memory = a.flag(&["--memory"]);
     let csv = a.flag(&["--csv"]);
     let json = a.flag(&["--json"]);
     a.done()?;
@@ -134,7 +139,10 @@ pub fn cmd_bench(dev: &Device, mut a: Args) -> Res<()> {
     if let Some(d) = depths.iter().chain(&batches).find(|&&d| d == 0 || d > 32) {
         return Err(format!("depth {d} out of range (1..32)"));
     }
-    let rows = if loopback {
+    let rows = if memory {
+        let ch = pick_channel(dev, chan.as_deref(), |c| c.can_memcpy(), "memcpy")?;
+        bench_memory(dev, ch, &sizes, iters, csv || json)?
+    } else if loopback {
         let tx = pick_channel(dev, chan.as_deref(), |c| c.can_send() && c.pair.is_some(), "loopback (tx with a pair)")?;
         bench_loopback(dev, tx, &sizes, iters, csv || json)?
     } else {
@@ -316,6 +324,146 @@ fn bench_loopback(dev: &Device, tx: u32, sizes: &[u64], iters: u64, quiet: bool)
     }
     Ok(rows)
 }
+
+/// Largest piece of one transfer on scattered memory: 32 pages span at most 64 DMA runs
+/// (`AXI_DMA_REGISTER_MAX_RUNS`) on both sides together.
+const PIECE: u64 = 32 * 4096;
+
+/// One blocking copy of `size` bytes from `src` to `dst` in transfers of at most `piece`.
+fn copy_pieces(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size: u64, piece: u64) -> Res<()> {
+    for off in (0..size).step_by(piece as usize) {
+        let len = piece.min(size - off);
+        let x = dev.submit_memcpy(ch, dst.clone(), off, src.clone(), off, len, 0).map_err(|f| f.error.to_string())?;
+        x.wait(None).map_err(|f| f.error.to_string())?;
+    }
+    Ok(())
+}
+
+/// A buffer of the system DMA heap, mapped: (dma-buf fd, mapping, length).
+fn heap_buffer(size: u64) -> Res<(OwnedFd, *mut u8, usize)> {
+    #[repr(C)]
+    struct HeapAlloc {
+        len: u64,
+        fd: u32,
+        fd_flags: u32,
+        heap_flags: u64,
+    }
+    let h = std::fs::File::open("/dev/dma_heap/system").map_err(|e| format!("/dev/dma_heap/system: {e}"))?;
+    let len = (size + 4095) & !4095;
+    let mut a = HeapAlloc { len, fd: 0, fd_flags: (libc::O_RDWR | libc::O_CLOEXEC) as u32, heap_flags: 0 };
+    // DMA_HEAP_IOCTL_ALLOC: _IOWR('H', 0, struct dma_heap_allocation_data).
+    let req: u64 = (3 << 30) | (24 << 16) | ((b'H' as u64) << 8);
+    // SAFETY: `a` is a valid `struct dma_heap_allocation_data` for the call.
+    if unsafe { libc::ioctl(h.as_raw_fd(), req as _, &mut a) } < 0 {
+        return Err(format!("system heap: {}", std::io::Error::last_os_error()));
+    }
+    // SAFETY: The heap installed this fd for us.
+    let fd = unsafe { OwnedFd::from_raw_fd(a.fd as i32) };
+    // SAFETY: A new shared mapping of the dma-buf; the caller unmaps it.
+    let p = unsafe {
+        libc::mmap(std::ptr::null_mut(), len as usize, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0)
+    };
+    if p == libc::MAP_FAILED {
+        return Err(format!("mmap heap buffer: {}", std::io::Error::last_os_error()));
+    }
+    Ok((fd, p.cast(), len as usize))
+}
+
+/// `DMA_BUF_IOCTL_SYNC` (`_IOW('b', 0, struct dma_buf_sync)`) with `flags` on dma-buf `fd`.
+fn dmabuf_sync(fd: &OwnedFd, flags: u64) -> Res<()> {
+    let req: u64 = (1 << 30) | (8 << 16) | ((b'b' as u64) << 8);
+    // SAFETY: `flags` is a valid `struct dma_buf_sync` for the call.
+    if unsafe { libc::ioctl(fd.as_raw_fd(), req as _, &flags) } < 0 {
+        return Err(format!("DMA_BUF_IOCTL_SYNC: {}", std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+/// Where the memory comes from (issue #17): blocking copies of `size` bytes between two
+/// buffers of each kind, with the hand-overs a correct program makes: the driver's coherent
+/// buffers (one transfer, nothing to hand over), this process's registered memory (pieces
+/// of 32 pages, `SYNC` around each copy) and imported system-heap dma-bufs (pieces,
+/// `DMA_BUF_IOCTL_SYNC` around each copy). Every row against the same bare floor (coherent
+/// buffers, one transfer), so their ratios compare directly.
+fn bench_memory(dev: &Device, ch: u32, sizes: &[u64], iters: u64, quiet: bool) -> Res<Vec<BenchRow>> {
+    let e = |e: axidma::Error| e.to_string();
+    let mut rows = vec![];
+    for &size in sizes {
+        let n = iterations(iters, size);
+        let pieces = size.div_ceil(PIECE);
+        let mut src = dev.alloc(ch, size).map_err(e)?;
+        let mut dst = dev.alloc(ch, size).map_err(e)?;
+        fill_pattern(src.as_mut_slice(), size);
+        let (f, k) = kernel_pair(dev, ch, &mut dst, &src, size, n, 1, 0)?;
+        rows.push(row(size, "floor".into(), 1, n, &f, &f, &k));
+        let r = measure(|| {
+            for _ in 0..n {
+                dev.memcpy(ch, &mut dst, 0, &src, 0, size, None).map_err(e)?;
+            }
+            Ok(n)
+        })?;
+        rows.push(row(size, "coherent".into(), 1, n, &r, &f, &k));
+        drop((src, dst));
+        // Registered memory of this process.
+        let mut us = dev.alloc_user(ch, size, abi::REGISTER_TO_DEVICE).map_err(e)?;
+        fill_pattern(us.as_mut_slice(), size);
+        let mut bufs = Some((us, dev.alloc_user(ch, size, abi::REGISTER_FROM_DEVICE).map_err(e)?));
+        let r = measure(|| {
+            for _ in 0..n {
+                let (s, d) = bufs.take().ok_or("buffers lost")?;
+                // The source handed over after the CPU's writes, the destination both ways
+                // around the DMA.
+                s.sync_for_device(0, size).map_err(e)?;
+                d.sync_for_device(0, size).map_err(e)?;
+                let (s, d) = (s.into_shared(), d.into_shared());
+                copy_pieces(dev, ch, &d, &s, size, PIECE)?;
+                let s = s.try_into_buffer().map_err(|_| "source still in a transfer")?;
+                let d = d.try_into_buffer().map_err(|_| "destination still in a transfer")?;
+                d.sync_for_cpu(0, size).map_err(e)?;
+                bufs = Some((s, d));
+            }
+            // Three SYNCs, and a submission and a wait per piece.
+            Ok(n * (3 + 2 * pieces))
+        })?;
+        drop(bufs);
+        rows.push(row(size, "user".into(), 1, n, &r, &f, &k));
+        // Imported system-heap dma-bufs.
+        let (sfd, sp, sl) = heap_buffer(size)?;
+        let (dfd, dp, dl) = heap_buffer(size)?;
+        let r = (|| -> Res<Run> {
+            let hs = dev.import(ch, sfd.as_fd(), abi::IMPORT_TO_DEVICE).map_err(e)?;
+            let hd = dev.import(ch, dfd.as_fd(), abi::IMPORT_FROM_DEVICE).map_err(e)?;
+            measure(|| {
+                for _ in 0..n {
+                    dmabuf_sync(&sfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE)?;
+                    copy_pieces(dev, ch, &hd, &hs, size, PIECE)?;
+                    dmabuf_sync(&dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ)?;
+                    dmabuf_sync(&dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ)?;
+                }
+                Ok(n * (3 + 2 * pieces))
+            })
+        })();
+        // SAFETY: Our mappings, unmapped once; the imports hold the dma-bufs.
+        unsafe {
+            libc::munmap(sp.cast(), sl);
+            libc::munmap(dp.cast(), dl);
+        }
+        rows.push(row(size, "heap".into(), 1, n, &r?, &f, &k));
+        if !quiet {
+            eprint!("\r{size} bytes done   ");
+        }
+    }
+    if !quiet {
+        eprintln!();
+    }
+    Ok(rows)
+}
+
+/// `struct dma_buf_sync` flags (<linux/dma-buf.h>).
+const DMA_BUF_SYNC_READ: u64 = 1;
+const DMA_BUF_SYNC_WRITE: u64 = 2;
+const DMA_BUF_SYNC_START: u64 = 0;
+const DMA_BUF_SYNC_END: u64 = 4;
 
 fn print_rows(rows: &[BenchRow], ioctl_us: f64, csv: bool, json: bool) {
     if csv {
