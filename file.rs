@@ -21,7 +21,9 @@ use kernel::{
     prelude::*,
     sync::{
         atomic::{
-            Acquire, //
+            Acquire,
+            Atomic,
+            Relaxed, //
         },
         Arc,
     },
@@ -78,6 +80,11 @@ pub(crate) struct OpenFile {
     xfers: XferTable,
     #[pin]
     rings: RingTable,
+    /// Set by FREE: a freed buffer may still be held by finished transfers on a channel's
+    /// list (pruned lazily, by the next submission on that channel). Collecting completions
+    /// prunes while it is set, so that freed memory (pinned user pages, an import) is let go
+    /// as soon as its last transfer is collected.
+    freed: Atomic<u32>,
     _registration: FileRegistration,
 }
 
@@ -102,10 +109,28 @@ impl OpenFile {
                 bufs <- BufTable::new(),
                 xfers <- XferTable::new(),
                 rings <- RingTable::new(),
+                freed: Atomic::new(0),
                 _registration: registration,
             }),
             GFP_KERNEL,
         )
+    }
+
+    /// After completions were collected: if buffers were freed, prunes the channels' lists
+    /// of finished entries (which may hold them); once no transfer of the file is in flight
+    /// on any channel, nothing freed can be held by one any more.
+    fn release_freed(&self) {
+        if self.freed.load(Relaxed) == 0 {
+            return;
+        }
+        let mut busy = false;
+        for slot in self.shared.chans.iter() {
+            slot.prune();
+            busy |= slot.has_pending_of(&self.events);
+        }
+        if !busy {
+            self.freed.store(0, Relaxed);
+        }
     }
 
     fn dev(&self) -> &kernel::device::Device {

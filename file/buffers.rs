@@ -369,6 +369,7 @@ impl OpenFile {
         match self.bufs.remove(req.id) {
             Some(buf) => {
                 drop(buf);
+                self.freed.store(1, kernel::sync::atomic::Relaxed);
                 // Finished transfers may still hold it on their channel's list.
                 for slot in self.shared.chans.iter() {
                     slot.prune();

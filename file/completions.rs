@@ -51,6 +51,7 @@ impl OpenFile {
     /// Removes a finished (or aborted), waited-for transfer and returns how it ended.
     pub(super) fn collect_waited(&self, xfer: &Arc<Xfer>) -> Outcome {
         self.xfers.forget(xfer.id);
+        self.release_freed();
         // Every path here waited until done or terminated the channel (which finishes
         // every pending transfer): `None` cannot happen, and would read as a cancel.
         xfer.outcome().unwrap_or(Outcome::Cancelled(0))
@@ -105,6 +106,9 @@ impl OpenFile {
             }
             // CAST: at most `max_inflight` entries.
             pending = inner.entries.iter().filter(|e| !e.xfer.is_done()).count() as u32;
+        }
+        if !taken.is_empty() {
+            self.release_freed();
         }
         for e in taken {
             let o = e.xfer.outcome().unwrap_or(Outcome::Cancelled(0));
