@@ -3961,6 +3961,9 @@ static int c_register_one_run(void)
 	k = k >= k2 ? k : k2;
 	if (k > 256)
 		k = 256;
+	/* A run is at most the channel's max_seg_size (docs: REGISTER). */
+	if (k > ci[mc].max_seg_size / pg)
+		k = ci[mc].max_seg_size / pg;
 	if (k < 8) {
 		printf("# no 8 physically contiguous pages found (longest %zu): not tried\n", k);
 		close(fd);

@@ -1,7 +1,7 @@
 //! `axidma copy`: memory-to-memory DMA, verified on request.
 
 use crate::util::{fill_pattern, load_input, parse_size, pick_channel, rate, save_output, Args, Res};
-use axidma::{abi, Device};
+use axidma::Device;
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
@@ -75,7 +75,9 @@ fn copy_from_heap(
             None => fill_pattern(mem, 42),
         }
         dmabuf_sync(&fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE)?;
-        let src = dev.import(ch, fd.as_fd(), abi::IMPORT_TO_DEVICE).map_err(|e| e.to_string())?;
+        // Both ways although the engine only reads it: the heap's `DMA_BUF_IOCTL_SYNC` below
+        // syncs every attachment in the direction asked for (here for reading).
+        let src = dev.import(ch, fd.as_fd(), 0).map_err(|e| e.to_string())?;
         let mut dst = dev.alloc(ch, size).map_err(|e| e.to_string())?;
         let t = Instant::now();
         let mut moved = 0;
