@@ -3,7 +3,8 @@
  * Conformance test of the axi_dma user-space ABI, written only from what a user reads:
  * include/uapi/axi_dma.h, README.md ("Programming interface", "Rules the driver
  * enforces", "Streaming rings") and docs/uapi.md (ABI 2; REGISTER, revision 4: the
- * register_* checks). One check per documented statement;
+ * register_* checks; EXPORT and IMPORT, revision 4: the export_* and import_* checks).
+ * One check per documented statement;
  * raw ioctl/mmap/poll (not lib/c). Where a check fails, the documentation and the driver
  * disagree: the check says which statement and what the driver did.
  *
@@ -28,13 +29,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+#include <linux/udmabuf.h>
 
 #include "../include/uapi/axi_dma.h"
 #include "provider_params.h"
@@ -107,7 +115,7 @@ static const char *ename(int r)
 #define E(x) case x: return #x;
 	E(EINVAL) E(ENOTTY) E(EFAULT) E(ENOENT) E(ENOSPC) E(EBUSY) E(EOPNOTSUPP) E(EOVERFLOW)
 	E(EPERM) E(ETIMEDOUT) E(EINTR) E(ECANCELED) E(EIO) E(ENODEV) E(ENOMEM) E(EAGAIN)
-	E(EACCES) E(ENXIO) E(EBADF) E(ERANGE) E(E2BIG)
+	E(EACCES) E(ENXIO) E(EBADF) E(ERANGE) E(E2BIG) E(EMFILE)
 #undef E
 	}
 	snprintf(b, sizeof(b), "errno %d", -r);
@@ -4193,6 +4201,1268 @@ static int c_register_stream(void)
 }
 
 /* ---------------------------------------------------------------------------------------
+ * EXPORT and IMPORT (revision 4): dma-buf. docs/uapi.md "AXI_DMA_IOC_EXPORT" and
+ * "AXI_DMA_IOC_IMPORT", the header's comment above struct axi_dma_export. The dma-bufs of
+ * other exporters come from the DMA heaps (/dev/dma_heap/system, a CMA heap) and udmabuf (a
+ * memfd sealed against shrinking); unsignalled fences from sw_sync (debugfs). Platform fact:
+ * DMA-API debugging rejects a scatter list segment longer than the device's max_seg_size
+ * (64 KiB on the ZynqMP GDMA), so the dma-bufs imported here are at most that long per
+ * segment: 16 pages (or max_seg_size), the system heap's 512 KiB (64 KiB pieces) once.
+ */
+
+#define REV4D() CHECK(info.abi_revision >= 4, "abi_revision %u: EXPORT and IMPORT need revision 4", info.abi_revision)
+
+/* sw_sync's ioctls (not in the UAPI headers). */
+struct conf_sw_sync_create_fence {
+	__u32 value;
+	char name[32];
+	__s32 fence;
+};
+#define CONF_SW_SYNC_IOC_CREATE_FENCE _IOWR('W', 0, struct conf_sw_sync_create_fence)
+#define CONF_SW_SYNC_IOC_INC          _IOW('W', 1, __u32)
+#define SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
+
+/* The length of the dma-bufs imported on channel c: 16 pages, at most max_seg_size. */
+static uint64_t dbsz(uint32_t c)
+{
+	uint64_t pg = (uint64_t)page, n = 16 * pg, m = ci[c].max_seg_size - ci[c].max_seg_size % pg;
+
+	if (m < n)
+		n = m;
+	return n < pg ? pg : n;
+}
+
+/* EXPORT of buffer id: 0 (and the dma-buf's fd, or it is closed) or -errno. */
+static int exp_buf(int fd, uint32_t id, uint32_t flags, int *dfd)
+{
+	struct axi_dma_export e = { .id = id, .flags = flags };
+	int r = io(fd, AXI_DMA_IOC_EXPORT, &e);
+
+	if (!r && dfd)
+		*dfd = e.fd;
+	else if (!r)
+		close(e.fd);
+	return r;
+}
+#define EXPORT(fd, id, fl, dfdp) do { int r_ = exp_buf(fd, id, fl, dfdp); \
+	if (r_) FAIL("EXPORT of buffer %u flags %#x: %s", (unsigned)(id), (unsigned)(fl), ename(r_)); } while (0)
+
+/* IMPORT of dma-buf dfd on ch: 0 (id, size) or -errno. */
+static int imp(int fd, int dfd, uint32_t ch, uint32_t flags, uint32_t *id, uint64_t *size)
+{
+	struct axi_dma_import m = { .fd = dfd, .chan = ch, .flags = flags };
+	int r = io(fd, AXI_DMA_IOC_IMPORT, &m);
+
+	if (!r && id)
+		*id = m.id;
+	if (!r && size)
+		*size = m.size;
+	return r;
+}
+#define IMPORT(fd, dfd, ch, fl, idp) do { int r_ = imp(fd, dfd, ch, fl, idp, NULL); \
+	if (r_) FAIL("IMPORT of dma-buf fd %d on chan %u flags %#x: %s", (int)(dfd), (unsigned)(ch), (unsigned)(fl), \
+		     ename(r_)); } while (0)
+
+/* A dma-buf of len bytes from /dev/dma_heap/<heap>, or -1 (why says it). */
+static int heap_buf(const char *heap, uint64_t len)
+{
+	char p[300];
+	struct dma_heap_allocation_data a = { .len = len, .fd_flags = O_RDWR | O_CLOEXEC };
+	int h, r;
+
+	snprintf(p, sizeof(p), "/dev/dma_heap/%s", heap);
+	h = open(p, O_RDWR | O_CLOEXEC);
+	if (h < 0) {
+		snprintf(why, sizeof(why), "open %s: %s", p, strerror(errno));
+		return -1;
+	}
+	r = io(h, DMA_HEAP_IOCTL_ALLOC, &a);
+	close(h);
+	if (r) {
+		snprintf(why, sizeof(why), "DMA_HEAP_IOCTL_ALLOC of %llu bytes from %s: %s", (unsigned long long)len, p, ename(r));
+		return -1;
+	}
+	return (int)a.fd;
+}
+#define HEAP(dfd, heap, len) do { if (((dfd) = heap_buf(heap, len)) < 0) return -1; } while (0)
+
+/* The name of a CMA heap under /dev/dma_heap (any heap not named system*), or NULL. */
+static const char *cma_heap(void)
+{
+	static char name[256];
+	DIR *d = opendir("/dev/dma_heap");
+	struct dirent *e;
+
+	name[0] = 0;
+	if (!d)
+		return NULL;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && strncmp(e->d_name, "system", 6)) {
+			snprintf(name, sizeof(name), "%s", e->d_name);
+			break;
+		}
+	closedir(d);
+	return name[0] ? name : NULL;
+}
+
+/* A udmabuf of len bytes (a memfd sealed with F_SEAL_SHRINK, kept in *mfd), or -1. */
+static int udmabuf_make(uint64_t len, int *mfd)
+{
+	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = len };
+	int u, r;
+
+	*mfd = memfd_create("axi-dma-conf-udmabuf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (*mfd < 0 || ftruncate(*mfd, (off_t)len) || fcntl(*mfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+		snprintf(why, sizeof(why), "memfd for a udmabuf: %s", strerror(errno));
+		return -1;
+	}
+	u = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	if (u < 0) {
+		snprintf(why, sizeof(why), "open /dev/udmabuf: %s", strerror(errno));
+		return -1;
+	}
+	c.memfd = (__u32)*mfd;
+	r = ioctl(u, UDMABUF_CREATE, &c);
+	if (r < 0)
+		snprintf(why, sizeof(why), "UDMABUF_CREATE of %llu bytes: %s", (unsigned long long)len, strerror(errno));
+	close(u);
+	return r < 0 ? -1 : r;
+}
+#define UDMABUF(dfd, len, mfd) do { if (((dfd) = udmabuf_make(len, &(mfd))) < 0) return -1; } while (0)
+
+/* mmap of a dma-buf, MAP_SHARED, read and write. */
+#define DBMAP(p, dfd, len) do { void *q_ = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0); \
+	if (q_ == MAP_FAILED) FAIL("mmap of %llu bytes of dma-buf fd %d: %s", (unsigned long long)(len), (int)(dfd), \
+				   strerror(errno)); (p) = q_; } while (0)
+
+static int dbsync(int dfd, uint64_t flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+
+	return io(dfd, DMA_BUF_IOCTL_SYNC, &s);
+}
+#define CPU_START(dfd) OK(dbsync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW))
+#define CPU_END(dfd) OK(dbsync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW))
+
+/* The size of a dma-buf (its SEEK_END). */
+static uint64_t dbsize(int dfd)
+{
+	off_t e = lseek(dfd, 0, SEEK_END);
+
+	lseek(dfd, 0, SEEK_SET);
+	return e < 0 ? 0 : (uint64_t)e;
+}
+
+/* The lowest free file descriptor number. */
+static int lowest_free_fd(void)
+{
+	int f = dup(0);
+
+	if (f >= 0)
+		close(f);
+	return f;
+}
+
+/* A sw_sync fence at value `value` of timeline tl attached to dma-buf dfd with
+ * DMA_BUF_IOCTL_IMPORT_SYNC_FILE (flags DMA_BUF_SYNC_READ or _WRITE): 0 or -1 (why). */
+static int fence_attach(int tl, int dfd, uint32_t value, uint32_t flags)
+{
+	struct conf_sw_sync_create_fence c = { .value = value, .name = "axi-dma-conf" };
+	struct dma_buf_import_sync_file s = { .flags = flags };
+	int r;
+
+	if (ioctl(tl, CONF_SW_SYNC_IOC_CREATE_FENCE, &c)) {
+		snprintf(why, sizeof(why), "SW_SYNC_IOC_CREATE_FENCE: %s", strerror(errno));
+		return -1;
+	}
+	s.fd = c.fence;
+	r = io(dfd, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &s);
+	close(c.fence);
+	if (r)
+		snprintf(why, sizeof(why), "DMA_BUF_IOCTL_IMPORT_SYNC_FILE flags %#x: %s", flags, ename(r));
+	return r ? -1 : 0;
+}
+#define FENCE(tl, dfd, v, fl) do { if (fence_attach(tl, dfd, v, fl)) return -1; } while (0)
+#define SIGNAL(tl) do { __u32 one_ = 1; OK(io(tl, CONF_SW_SYNC_IOC_INC, &one_)); } while (0)
+
+/* SCM_RIGHTS over a Unix socket. */
+static int send_fd(int s, int f)
+{
+	char c = 'f';
+	struct iovec v = { .iov_base = &c, .iov_len = 1 };
+	union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr a; } u;
+	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b) };
+	struct cmsghdr *h;
+
+	memset(&u, 0, sizeof(u));
+	h = CMSG_FIRSTHDR(&m);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &f, sizeof(int));
+	return sendmsg(s, &m, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int s)
+{
+	char c;
+	struct iovec v = { .iov_base = &c, .iov_len = 1 };
+	union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr a; } u;
+	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b) };
+	struct cmsghdr *h;
+	int f = -1;
+
+	if (recvmsg(s, &m, 0) != 1)
+		return -1;
+	h = CMSG_FIRSTHDR(&m);
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
+		memcpy(&f, CMSG_DATA(h), sizeof(int));
+	return f;
+}
+
+/* EXPORT: "Out: fd, a new dma-buf file descriptor for the buffer's memory"; flags "O_CLOEXEC
+ * and O_RDWR, or a part of them": 0, O_CLOEXEC, O_RDWR, O_CLOEXEC|O_RDWR all work; FD_CLOEXEC
+ * is set exactly with O_CLOEXEC; the access mode is O_RDWR exactly with O_RDWR ("without
+ * O_RDWR the dma-buf is read-only": a PROT_WRITE MAP_SHARED mmap fails, mprotect adding
+ * PROT_WRITE to a read mapping fails, a read mapping works and shows the buffer); the fd is
+ * a dma-buf (DMA_BUF_IOCTL_SYNC takes it; its size, SEEK_END, is the buffer's); "The same
+ * buffer may be exported several times": distinct fds of the same memory (a write through
+ * one shows in the buffer's own mapping and the others); a buffer of every channel exports. */
+static int c_export(void)
+{
+	int fd, d[4], x;
+	size_t pg = (size_t)page, sz = 2 * pg;
+	const uint32_t fl[4] = { 0, O_CLOEXEC, O_RDWR, O_CLOEXEC | O_RDWR };
+	uint8_t *m[4];
+	struct buf b;
+	char rdfail[300] = "";
+
+	REV4D();
+	OPEN(fd);
+	ALLOC(fd, 0, sz, &b);
+	fill(b.p, sz, 1);
+	for (int i = 0; i < 4; i++) {
+		int fdf, stf;
+
+		EXPORT(fd, b.id, fl[i], &d[i]);
+		CHECK(d[i] >= 0, "EXPORT flags %#x: fd %d", fl[i], d[i]);
+		for (int j = 0; j < i; j++)
+			CHECK(d[i] != d[j], "two EXPORTs of one buffer returned the same fd %d", d[i]);
+		fdf = fcntl(d[i], F_GETFD);
+		stf = fcntl(d[i], F_GETFL);
+		CHECK(fdf >= 0 && !!(fdf & FD_CLOEXEC) == !!(fl[i] & O_CLOEXEC), "EXPORT flags %#x: FD_CLOEXEC is %s",
+		      fl[i], fdf < 0 ? strerror(errno) : (fdf & FD_CLOEXEC) ? "set" : "clear");
+		CHECK(stf >= 0 && (stf & O_ACCMODE) == ((fl[i] & O_RDWR) ? O_RDWR : O_RDONLY),
+		      "EXPORT flags %#x: the fd's access mode is %#x", fl[i], stf < 0 ? 0xffffffffu : (unsigned)(stf & O_ACCMODE));
+		CHECK(dbsize(d[i]) == sz, "EXPORT of a %zu-byte buffer: the dma-buf's size (SEEK_END) is %llu", sz,
+		      (unsigned long long)dbsize(d[i]));
+		OK(dbsync(d[i], DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+		OK(dbsync(d[i], DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+		m[i] = mmap(NULL, sz, PROT_READ, MAP_SHARED, d[i], 0);
+		if (m[i] == MAP_FAILED) {
+			size_t l = strlen(rdfail);
+
+			snprintf(rdfail + l, sizeof(rdfail) - l, "%s flags %#x: %s", l ? ";" : "", fl[i], strerror(errno));
+		} else {
+			CHECK(!memcmp(m[i], b.p, sz), "the dma-buf exported with flags %#x does not show the buffer's bytes", fl[i]);
+		}
+		if (!(fl[i] & O_RDWR)) {
+			void *w = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, d[i], 0);
+
+			CHECK(w == MAP_FAILED, "EXPORT without O_RDWR (flags %#x): a PROT_WRITE MAP_SHARED mmap of the dma-buf "
+			      "worked (uapi.md: \"without O_RDWR the dma-buf is read-only\")", fl[i]);
+			CHECK(m[i] == MAP_FAILED || mprotect(m[i], sz, PROT_READ | PROT_WRITE) != 0,
+			      "EXPORT without O_RDWR (flags %#x): mprotect added PROT_WRITE to a mapping of the dma-buf", fl[i]);
+		} else {
+			if (m[i] != MAP_FAILED)
+				munmap(m[i], sz);
+			DBMAP(m[i], d[i], sz);
+			CPU_START(d[i]);
+			m[i][i * 100] = (uint8_t)(0xa0 + i);
+			CPU_END(d[i]);
+			CHECK(b.p[i * 100] == 0xa0 + i, "a write through the dma-buf (flags %#x) does not show in the buffer's mapping",
+			      fl[i]);
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		CHECK(m[i] == MAP_FAILED || !memcmp(m[i], b.p, sz), "the dma-buf exported with flags %#x no longer shows the buffer's bytes",
+		      fl[i]);
+	for (int i = 0; i < 4; i++) {
+		if (m[i] != MAP_FAILED)
+			munmap(m[i], sz);
+		close(d[i]);
+	}
+	/* For comparison: a PROT_READ-only MAP_SHARED mapping of the buffer through the device file. */
+	{
+		void *r = mmap(NULL, sz, PROT_READ, MAP_SHARED, fd, (off_t)b.off);
+
+		printf("# PROT_READ MAP_SHARED mmap of a buffer through the device file: %s\n",
+		       r == MAP_FAILED ? strerror(errno) : "works");
+		if (r != MAP_FAILED)
+			munmap(r, sz);
+	}
+	/* A buffer of every channel. */
+	for (uint32_t c = 0; c < nch; c++) {
+		struct buf cb;
+
+		ALLOC(fd, c, pg, &cb);
+		EXPORT(fd, cb.id, O_RDWR | O_CLOEXEC, &x);
+		close(x);
+		OK(bfree(fd, cb.id));
+		munmap(cb.p, cb.mmap_size);
+	}
+	/* Not a multiple of the page size (what size the dma-buf has, the docs do not say). */
+	{
+		struct buf ob;
+
+		ALLOC(fd, 0, 100, &ob);
+		EXPORT(fd, ob.id, O_RDWR, &x);
+		printf("# EXPORT of a 100-byte buffer (mmap_size %llu): a dma-buf of %llu bytes\n",
+		       (unsigned long long)ob.mmap_size, (unsigned long long)dbsize(x));
+		close(x);
+		OK(bfree(fd, ob.id));
+		munmap(ob.p, ob.mmap_size);
+	}
+	OK(bfree(fd, b.id));
+	close(fd);
+	munmap(b.p, b.mmap_size);
+	CHECK(!rdfail[0], "a PROT_READ MAP_SHARED mmap of the dma-buf (uapi.md: \"mmap(2) of the fd (MAP_SHARED, offset 0 .. "
+	      "size) maps the memory\"; read-only without O_RDWR) failed:%s", rdfail);
+	return 0;
+}
+
+/* EXPORT's errors: EINVAL for flags other than O_CLOEXEC/O_RDWR (O_WRONLY, O_NONBLOCK,
+ * O_APPEND, with O_RDWR too, unknown bits), registered memory, imported memory (a system
+ * heap dma-buf), the zero rule (pad; the output fd, also -1); ENOENT for no such buffer (an
+ * unknown id, a freed one, another file's id); EMFILE without a free file descriptor;
+ * EFAULT, ENOTTY (the shared rules); no refused call made a file descriptor, and the
+ * buffer exports afterwards. */
+static int c_export_errors(void)
+{
+	int fd, fd2, hb, x, low;
+	size_t pg = (size_t)page;
+	uint8_t *a;
+	uint32_t rid, iid;
+	struct buf b;
+	struct axi_dma_export e;
+	struct rlimit rl, rl0;
+	char junk[64] = { 0 };
+
+	REV4D();
+	OPEN(fd);
+	OPEN(fd2);
+	ALLOC(fd, 0, pg, &b);
+	ANON(a, 1);
+	memset(a, 1, pg);
+	REG(fd, a, pg, 0, 0, &rid);
+	HEAP(hb, "system", pg);
+	IMPORT(fd, hb, 0, 0, &iid);
+	low = lowest_free_fd();
+#define X(field, val, err) do { e = (struct axi_dma_export){ .id = b.id, .flags = O_RDWR }; e.field = val; \
+		int r_ = io(fd, AXI_DMA_IOC_EXPORT, &e); \
+		if (!r_) close(e.fd); \
+		CHECK(r_ == -(err), "EXPORT with %s = %s: %s, want %s", #field, #val, ename(r_), #err); } while (0)
+	X(flags, O_WRONLY, EINVAL);
+	X(flags, O_WRONLY | O_CLOEXEC, EINVAL);
+	X(flags, O_NONBLOCK, EINVAL);
+	X(flags, O_RDWR | O_NONBLOCK, EINVAL);
+	X(flags, O_APPEND, EINVAL);
+	X(flags, O_RDWR | O_SYNC, EINVAL);
+	X(flags, O_RDWR | O_CREAT, EINVAL);
+	X(flags, O_RDWR | O_WRONLY, EINVAL);
+	X(flags, 0x80000000u, EINVAL);
+	X(flags, 0xffffffffu, EINVAL);
+	X(pad, 1, EINVAL);
+	X(pad, 0x80000000u, EINVAL);
+	X(fd, 1, EINVAL);
+	X(fd, -1, EINVAL);
+	X(fd, fd, EINVAL);
+	X(id, rid, EINVAL);
+	X(id, iid, EINVAL);
+	X(id, b.id + 1000, ENOENT);
+#undef X
+	/* Another file's id: fd2 holds no buffer at all. */
+	WANT(exp_buf(fd2, b.id, O_RDWR, NULL), ENOENT);
+	WANT(exp_buf(fd2, rid, 0, NULL), ENOENT);
+	WANT(io(fd, AXI_DMA_IOC_EXPORT, NULL), EFAULT);
+	WANT(io(fd, AXI_DMA_IOC_EXPORT, (void *)(uintptr_t)8), EFAULT);
+	WANT(io(fd, _IOWR(AXI_DMA_IOC_MAGIC, 0x16, struct axi_dma_info), junk), ENOTTY);
+	WANT(io(fd, _IOW(AXI_DMA_IOC_MAGIC, 0x16, struct axi_dma_export), junk), ENOTTY);
+	CHECK(lowest_free_fd() == low, "after the refused EXPORTs the lowest free fd is %d, was %d (a file descriptor leaked)",
+	      lowest_free_fd(), low);
+	/* EMFILE: no free file descriptor below the limit. */
+	CHECK(!getrlimit(RLIMIT_NOFILE, &rl0), "getrlimit: %s", strerror(errno));
+	rl = rl0;
+	rl.rlim_cur = (rlim_t)low;
+	CHECK(!setrlimit(RLIMIT_NOFILE, &rl), "setrlimit: %s", strerror(errno));
+	{
+		int r = exp_buf(fd, b.id, O_RDWR, NULL);
+
+		setrlimit(RLIMIT_NOFILE, &rl0);
+		CHECK(r == -EMFILE, "EXPORT with RLIMIT_NOFILE %d (no free fd): %s, want EMFILE", low, ename(r));
+	}
+	/* The buffer exports now; after FREE its id is unknown. */
+	EXPORT(fd, b.id, O_RDWR | O_CLOEXEC, &x);
+	close(x);
+	OK(bfree(fd, b.id));
+	WANT(exp_buf(fd, b.id, O_RDWR, NULL), ENOENT);
+	OK(bfree(fd, rid));
+	WANT(exp_buf(fd, rid, O_RDWR, NULL), ENOENT);
+	OK(bfree(fd, iid));
+	WANT(exp_buf(fd, iid, O_RDWR, NULL), ENOENT);
+	close(hb);
+	close(fd2);
+	close(fd);
+	munmap(b.p, b.mmap_size);
+	munmap(a, pg);
+	return 0;
+}
+
+/* mmap of the dma-buf "maps the memory with the same memory type and refusals as mmap of
+ * the buffer through the device file": after a memcpy wrote the buffer, the dma-buf's
+ * mapping (between DMA_BUF_SYNC_START and END) shows those bytes, whole and from a page
+ * offset; what the CPU writes through it a memcpy reads; refused: MAP_PRIVATE, a range past
+ * the size, an offset past it (EINVAL), PROT_EXEC (EPERM; mprotect adding it EACCES). */
+static int c_export_mmap(void)
+{
+	int fd, d;
+	size_t pg = (size_t)page, sz = 4 * pg;
+	uint8_t *m, *m2;
+	struct buf s, t, o;
+
+	REV4D();
+	OPEN(fd);
+	ALLOC(fd, mc, sz, &s);
+	ALLOC(fd, mc, sz, &t);
+	ALLOC(fd, mc, sz, &o);
+	fill(s.p, sz, 21);
+	EXPORT(fd, t.id, O_RDWR | O_CLOEXEC, &d);
+	MCPY(fd, mc, s.id, 0, t.id, 0, sz);
+	DBMAP(m, d, sz);
+	m2 = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, d, (off_t)(2 * pg));
+	CHECK(m2 != MAP_FAILED, "mmap of the dma-buf's last 2 pages (offset 2 pages): %s", strerror(errno));
+	CPU_START(d);
+	{
+		long at = diff_at(m, s.p, sz);
+
+		CHECK(at < 0, "the dma-buf's mapping after a memcpy into the buffer: byte %ld differs", at);
+	}
+	CHECK(!memcmp(m2, s.p + 2 * pg, 2 * pg), "the dma-buf's mapping at offset 2 pages differs from the buffer's bytes there");
+	fill(m, sz, 22);
+	CPU_END(d);
+	MCPY(fd, mc, t.id, 0, o.id, 0, sz);
+	CHECK(!memcmp(o.p, m, sz), "a memcpy from the buffer does not read what the CPU wrote through its dma-buf");
+	/* The refusals of mmap of a buffer. */
+	WANT(mm_err(sz, PROT_READ | PROT_WRITE, MAP_PRIVATE, d, 0), EINVAL);
+	WANT(mm_err(sz, PROT_READ, MAP_PRIVATE, d, 0), EINVAL);
+	WANT(mm_err(sz + pg, PROT_READ | PROT_WRITE, MAP_SHARED, d, 0), EINVAL);
+	WANT(mm_err(2 * pg, PROT_READ, MAP_SHARED, d, 3 * pg), EINVAL);
+	WANT(mm_err(pg, PROT_READ, MAP_SHARED, d, sz), EINVAL);
+	WANT(mm_err(pg, PROT_READ, MAP_SHARED, d, sz + 1000 * pg), EINVAL);
+	WANT(mm_err(sz, PROT_READ | PROT_EXEC, MAP_SHARED, d, 0), EPERM);
+	CHECK(mprotect(m, sz, PROT_READ | PROT_EXEC) != 0 && errno == EACCES,
+	      "mprotect(PROT_EXEC) of the dma-buf's mapping: %s, want EACCES",
+	      mprotect(m, sz, PROT_READ | PROT_EXEC) ? strerror(errno) : "success");
+	munmap(m, sz);
+	munmap(m2, 2 * pg);
+	close(d);
+	OK(bfree(fd, s.id));
+	OK(bfree(fd, t.id));
+	OK(bfree(fd, o.id));
+	close(fd);
+	munmap(s.p, s.mmap_size);
+	munmap(t.p, t.mmap_size);
+	munmap(o.p, o.mmap_size);
+	return 0;
+}
+
+/* "The memory lives as long as the dma-buf (every fd, mapping and importer of it): after
+ * FREE of the id, after close of the exporting file"; "another process may receive the fd
+ * over a Unix socket (SCM_RIGHTS) and use it the same way": a memcpy wrote the buffer, its
+ * id was freed and its device-file mapping removed, the exporting file closed; the
+ * dma-buf's mapping still shows the bytes; another process that receives the fd maps it
+ * and sees them; another open file IMPORTs it and copies them out and in; the mapping
+ * outlives close of the fd. */
+static int c_export_lifetime(void)
+{
+	int fd, fd2, d, sp[2], st = 0;
+	uint64_t sz = dbsz(mc);
+	uint8_t *m, *want;
+	uint32_t iid;
+	struct buf s, t, o;
+	pid_t kid;
+	char msg[200] = "";
+	ssize_t got;
+
+	REV4D();
+	want = malloc(sz);
+	CHECK(want, "malloc");
+	fill(want, sz, 31);
+	CHECK(!socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), "socketpair: %s", strerror(errno));
+	fflush(stdout);
+	kid = fork();
+	CHECK(kid >= 0, "fork: %s", strerror(errno));
+	if (kid == 0) {
+		/* The other process: receives the dma-buf, maps it, compares, answers. */
+		int f;
+		uint8_t *p;
+		const char *res = "ok";
+		char buf[200];
+
+		close(sp[0]);
+		alarm(30);
+		f = recv_fd(sp[1]);
+		if (f < 0) {
+			res = "no fd received";
+		} else if ((p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, f, 0)) == MAP_FAILED) {
+			snprintf(buf, sizeof(buf), "the receiving process: mmap of the dma-buf: %s", strerror(errno));
+			res = buf;
+		} else {
+			struct dma_buf_sync sy = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW };
+
+			if (ioctl(f, DMA_BUF_IOCTL_SYNC, &sy))
+				res = "the receiving process: DMA_BUF_IOCTL_SYNC START failed";
+			else if (memcmp(p, want, sz))
+				res = "the receiving process sees other bytes in the dma-buf";
+			else
+				p[0] ^= 0xff; /* the parent checks that this write arrives */
+			sy.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW;
+			ioctl(f, DMA_BUF_IOCTL_SYNC, &sy);
+			munmap(p, sz);
+		}
+		if (f >= 0)
+			close(f);
+		(void)!write(sp[1], res, strlen(res));
+		_exit(0);
+	}
+	close(sp[1]);
+	OPEN(fd);
+	ALLOC(fd, mc, sz, &s);
+	ALLOC(fd, mc, sz, &t);
+	memcpy(s.p, want, sz);
+	MCPY(fd, mc, s.id, 0, t.id, 0, sz);
+	EXPORT(fd, t.id, O_RDWR | O_CLOEXEC, &d);
+	DBMAP(m, d, sz);
+	munmap(t.p, t.mmap_size);
+	OK(bfree(fd, t.id));
+	OK(bfree(fd, s.id));
+	munmap(s.p, s.mmap_size);
+	close(fd);
+	CPU_START(d);
+	CHECK(!memcmp(m, want, sz), "after FREE and close of the exporting file, the dma-buf's mapping shows other bytes");
+	CPU_END(d);
+	CHECK(!send_fd(sp[0], d), "sendmsg SCM_RIGHTS: %s", strerror(errno));
+	got = read(sp[0], msg, sizeof(msg) - 1);
+	msg[got > 0 ? got : 0] = 0;
+	waitpid(kid, &st, 0);
+	close(sp[0]);
+	CHECK(!strcmp(msg, "ok"), "%s", msg[0] ? msg : "the receiving process gave no answer");
+	CPU_START(d);
+	{
+		uint8_t flipped = want[0];
+
+		flipped ^= 0xff;
+		CHECK(m[0] == flipped, "the receiving process's write through the dma-buf does not show here");
+	}
+	CPU_END(d);
+	want[0] ^= 0xff;
+	/* Another open file imports it: copies out and in. */
+	OPEN(fd2);
+	IMPORT(fd2, d, mc, 0, &iid);
+	ALLOC(fd2, mc, sz, &o);
+	MCPY(fd2, mc, iid, 0, o.id, 0, sz);
+	CHECK(!memcmp(o.p, want, sz), "another file's import of the dma-buf (exporting file closed): copied out other bytes");
+	fill(o.p, sz, 32);
+	MCPY(fd2, mc, o.id, 0, iid, 0, sz);
+	/* The mapping outlives close of the fd. */
+	close(d);
+	CHECK(!memcmp(m, o.p, sz), "a copy into the import does not show in the dma-buf's mapping (made before the fd was closed)");
+	OK(bfree(fd2, iid));
+	OK(bfree(fd2, o.id));
+	close(fd2);
+	CHECK(!memcmp(m, o.p, sz), "the dma-buf's mapping changed after the importer's FREE");
+	munmap(o.p, o.mmap_size);
+	munmap(m, sz);
+	free(want);
+	return 0;
+}
+
+/* "DMA_BUF_IOCTL_SYNC on the fd hands a CACHED buffer over: DMA_BUF_SYNC_START as
+ * SYNC_FOR_CPU, DMA_BUF_SYNC_END as SYNC_FOR_DEVICE (the whole buffer)": a CACHED buffer's
+ * dma-buf, the CPU writes through its mapping between START and END, a memcpy reads that;
+ * a memcpy writes it, after START the dma-buf's mapping (and the device file's) shows the
+ * bytes; the same with CACHED|TO_DEVICE (a source) and CACHED|FROM_DEVICE (a destination);
+ * "a no-op for coherent buffers" (START/END on a coherent buffer's dma-buf succeed). */
+static int c_export_cached(void)
+{
+	int fd, d, dt, df;
+	size_t pg = (size_t)page, sz = 4 * pg;
+	uint8_t *m, *mt, *mf;
+	struct buf cb, tb, fb, pl;
+
+	REV4D();
+	OPEN(fd);
+	ALLOCF(fd, mc, sz, AXI_DMA_ALLOC_CACHED, &cb);
+	ALLOCF(fd, mc, sz, AXI_DMA_ALLOC_CACHED | AXI_DMA_ALLOC_TO_DEVICE, &tb);
+	ALLOCF(fd, mc, sz, AXI_DMA_ALLOC_CACHED | AXI_DMA_ALLOC_FROM_DEVICE, &fb);
+	ALLOC(fd, mc, sz, &pl);
+	EXPORT(fd, cb.id, O_RDWR | O_CLOEXEC, &d);
+	EXPORT(fd, tb.id, O_RDWR | O_CLOEXEC, &dt);
+	EXPORT(fd, fb.id, O_RDWR | O_CLOEXEC, &df);
+	DBMAP(m, d, sz);
+	DBMAP(mt, dt, sz);
+	DBMAP(mf, df, sz);
+	/* CACHED: CPU -> device. */
+	CPU_START(d);
+	fill(m, sz, 41);
+	CPU_END(d);
+	MCPY(fd, mc, cb.id, 0, pl.id, 0, sz);
+	CHECK(!memcmp(pl.p, m, sz), "CACHED buffer: written through the dma-buf, DMA_BUF_SYNC_END, memcpy out: differs");
+	/* CACHED: device -> CPU. */
+	fill(pl.p, sz, 42);
+	MCPY(fd, mc, pl.id, 0, cb.id, 0, sz);
+	CPU_START(d);
+	CHECK(!memcmp(m, pl.p, sz), "CACHED buffer: memcpy in, DMA_BUF_SYNC_START: the dma-buf's mapping differs");
+	CHECK(!memcmp(cb.p, pl.p, sz), "CACHED buffer: memcpy in, DMA_BUF_SYNC_START: the device file's mapping differs");
+	CPU_END(d);
+	/* CACHED|TO_DEVICE as the source. */
+	CPU_START(dt);
+	fill(mt, sz, 43);
+	CPU_END(dt);
+	MCPY(fd, mc, tb.id, 0, pl.id, 0, sz);
+	CHECK(!memcmp(pl.p, mt, sz), "CACHED|TO_DEVICE buffer: written through the dma-buf, END, memcpy out: differs");
+	/* CACHED|FROM_DEVICE as the destination. */
+	fill(pl.p, sz, 44);
+	MCPY(fd, mc, pl.id, 0, fb.id, 0, sz);
+	CPU_START(df);
+	CHECK(!memcmp(mf, pl.p, sz), "CACHED|FROM_DEVICE buffer: memcpy in, START: the dma-buf's mapping differs");
+	CPU_END(df);
+	/* Coherent: a no-op that succeeds. */
+	{
+		int dp;
+
+		EXPORT(fd, pl.id, O_RDWR, &dp);
+		CPU_START(dp);
+		CPU_END(dp);
+		OK(dbsync(dp, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+		OK(dbsync(dp, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
+		close(dp);
+	}
+	munmap(m, sz);
+	munmap(mt, sz);
+	munmap(mf, sz);
+	close(d);
+	close(dt);
+	close(df);
+	OK(bfree(fd, cb.id));
+	OK(bfree(fd, tb.id));
+	OK(bfree(fd, fb.id));
+	OK(bfree(fd, pl.id));
+	close(fd);
+	munmap(cb.p, cb.mmap_size);
+	munmap(tb.p, tb.mmap_size);
+	munmap(fb.p, fb.mmap_size);
+	munmap(pl.p, pl.mmap_size);
+	return 0;
+}
+
+/* IMPORT of one dma-buf dfd of sz bytes (mapped at m) on c with flags fl, used as memcpy
+ * destination (unless TO_DEVICE) and source (unless FROM_DEVICE), data checked through m
+ * between DMA_BUF_SYNC_START and END. */
+static int import_use(int fd, uint32_t c, int dfd, uint8_t *m, uint64_t sz, uint32_t fl, const char *what)
+{
+	uint32_t id;
+	uint64_t isz = 0;
+	struct buf a;
+	int r;
+	/* The CPU's access direction as DMA_BUF_IOCTL_SYNC flags: the exporter syncs each
+	 * attachment with it, and DMA-API debugging wants it to match the attachment's
+	 * direction where that is not bidirectional (CPU reads of what a FROM_DEVICE import
+	 * got, CPU writes of what a TO_DEVICE import reads). */
+	uint64_t rd = fl ? DMA_BUF_SYNC_READ : DMA_BUF_SYNC_RW, wr = fl ? DMA_BUF_SYNC_WRITE : DMA_BUF_SYNC_RW;
+
+	r = imp(fd, dfd, c, fl, &id, &isz);
+	CHECK(!r, "IMPORT of %s on chan %u flags %#x: %s", what, c, fl, ename(r));
+	CHECK(isz == sz && dbsize(dfd) == sz, "IMPORT of %s (%llu bytes, SEEK_END %llu): size %llu", what,
+	      (unsigned long long)sz, (unsigned long long)dbsize(dfd), (unsigned long long)isz);
+	CHECK(id >= 1, "IMPORT of %s: id %u", what, id);
+	ALLOC(fd, c, sz, &a);
+	if (!(fl & AXI_DMA_IMPORT_TO_DEVICE)) {
+		fill(a.p, sz, c + 51);
+		MCPY(fd, c, a.id, 0, id, 0, sz);
+		OK(dbsync(dfd, DMA_BUF_SYNC_START | rd));
+		long at = diff_at(m, a.p, sz);
+		OK(dbsync(dfd, DMA_BUF_SYNC_END | rd));
+		CHECK(at < 0, "chan %u: memcpy into the import of %s (flags %#x): byte %ld differs in the dma-buf's mapping",
+		      c, what, fl, at);
+	}
+	if (!(fl & AXI_DMA_IMPORT_FROM_DEVICE)) {
+		OK(dbsync(dfd, DMA_BUF_SYNC_START | wr));
+		fill(m, sz, c + 52);
+		OK(dbsync(dfd, DMA_BUF_SYNC_END | wr));
+		memset(a.p, 0, sz);
+		MCPY(fd, c, id, 0, a.id, 0, sz);
+		long at = diff_at(a.p, m, sz);
+		CHECK(at < 0, "chan %u: memcpy out of the import of %s (flags %#x): byte %ld differs", c, what, fl, at);
+	}
+	OK(bfree(fd, id));
+	OK(bfree(fd, a.id));
+	munmap(a.p, a.mmap_size);
+	return 0;
+}
+
+/* IMPORT of other exporters' dma-bufs ("from a DMA heap such as /dev/dma_heap/system, a
+ * udmabuf made from a memfd"): the system heap, a CMA heap, a udmabuf; each with flags 0,
+ * TO_DEVICE, FROM_DEVICE on every memcpy channel: `size` is the dma-buf's size; memcpy into
+ * and out of the import, data checked through the dma-buf's own mmap with
+ * DMA_BUF_IOCTL_SYNC (and the udmabuf's memfd); import -> import; a non-blocking XFER with
+ * WAIT and a SUBMIT on imports; a 512 KiB system heap buffer (several segments). */
+static int c_import(void)
+{
+	int fd;
+	const char *cma = cma_heap();
+
+	REV4D();
+	if (!cma)
+		printf("# no CMA heap under /dev/dma_heap: only the system heap and udmabuf\n");
+	else
+		printf("# CMA heap: /dev/dma_heap/%s\n", cma);
+	OPEN(fd);
+	for (uint32_t c = 0; c < nch; c++) {
+		uint64_t sz = dbsz(c);
+		int hs, hc = -1, ub, mfd;
+		uint8_t *ms, *mcm = NULL, *mu, *mm;
+		const uint32_t fls[3] = { 0, AXI_DMA_IMPORT_TO_DEVICE, AXI_DMA_IMPORT_FROM_DEVICE };
+
+		if (!(ci[c].directions & AXI_DMA_DIR_MEM_TO_MEM))
+			continue;
+		HEAP(hs, "system", sz);
+		DBMAP(ms, hs, sz);
+		if (cma) {
+			HEAP(hc, cma, sz);
+			DBMAP(mcm, hc, sz);
+		}
+		UDMABUF(ub, sz, mfd);
+		DBMAP(mu, ub, sz);
+		for (int i = 0; i < 3; i++) {
+			if (import_use(fd, c, hs, ms, sz, fls[i], "a system heap dma-buf") ||
+			    (cma && import_use(fd, c, hc, mcm, sz, fls[i], "a CMA heap dma-buf")) ||
+			    import_use(fd, c, ub, mu, sz, fls[i], "a udmabuf"))
+				return -1;
+		}
+		/* The udmabuf's memfd sees what a memcpy wrote. */
+		mm = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		CHECK(mm != MAP_FAILED, "mmap of the memfd: %s", strerror(errno));
+		{
+			uint32_t iu, is, ic = 0;
+			struct buf a;
+			struct axi_dma_xfer x, bx[2];
+			struct axi_dma_wait w;
+			struct axi_dma_completion cc[2];
+			struct axi_dma_submit sb = { .xfers = (uintptr_t)bx, .count = 2, .entries = (uintptr_t)cc, .max = 2,
+						     .min = 2, .timeout_ms = 5000 };
+
+			IMPORT(fd, ub, c, AXI_DMA_IMPORT_FROM_DEVICE, &iu);
+			IMPORT(fd, hs, c, AXI_DMA_IMPORT_TO_DEVICE, &is);
+			OK(dbsync(hs, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE));
+			fill(ms, sz, c + 61);
+			OK(dbsync(hs, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
+			MCPY(fd, c, is, 0, iu, 0, sz);
+			OK(dbsync(ub, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+			CHECK(!memcmp(mu, ms, sz), "chan %u: memcpy system heap import -> udmabuf import: differs", c);
+			CHECK(!memcmp(mm, ms, sz), "chan %u: memcpy into a udmabuf import: its memfd shows other bytes", c);
+			OK(dbsync(ub, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+			/* Non-blocking, WAIT. */
+			ALLOC(fd, c, sz, &a);
+			x = xf(c, AXI_DMA_XFER_MEMCPY, is, a.id, sz);
+			x.flags = AXI_DMA_XFER_NONBLOCK;
+			x.user_data = 5;
+			OK(io(fd, AXI_DMA_IOC_XFER, &x));
+			w = (struct axi_dma_wait){ .xfer_id = x.xfer_id, .timeout_ms = 5000 };
+			OK(io(fd, AXI_DMA_IOC_WAIT, &w));
+			CHECK(w.error == 0 && w.bytes == sz && !memcmp(a.p, ms, sz), "chan %u: non-blocking memcpy out of an import: "
+			      "error %d bytes %llu%s", c, w.error, (unsigned long long)w.bytes, memcmp(a.p, ms, sz) ? ", differs" : "");
+			/* SUBMIT: ALLOC'd -> udmabuf import, system heap import -> CMA heap import (or ALLOC'd). */
+			fill(a.p, sz, c + 62);
+			if (cma)
+				IMPORT(fd, hc, c, 0, &ic);
+			bx[0] = xf(c, AXI_DMA_XFER_MEMCPY, a.id, iu, sz / 2);
+			bx[1] = xf(c, AXI_DMA_XFER_MEMCPY, is, cma ? ic : a.id, sz / 2);
+			bx[1].src_off = bx[1].dst_off = sz / 2;
+			OK(io(fd, AXI_DMA_IOC_SUBMIT, &sb));
+			CHECK(sb.queued == 2 && sb.reaped == 2 && cc[0].error == 0 && cc[1].error == 0,
+			      "chan %u: SUBMIT of imports: queued %u reaped %u errors %d %d", c, sb.queued, sb.reaped, cc[0].error,
+			      cc[1].error);
+			OK(dbsync(ub, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+			CHECK(!memcmp(mu, a.p, sz / 2), "chan %u: SUBMIT ALLOC'd -> udmabuf import differs", c);
+			OK(dbsync(ub, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+			if (cma) {
+				CPU_START(hc);
+				CHECK(!memcmp(mcm + sz / 2, ms + sz / 2, sz / 2), "chan %u: SUBMIT system heap -> CMA heap import differs", c);
+				CPU_END(hc);
+				OK(bfree(fd, ic));
+			}
+			OK(bfree(fd, iu));
+			OK(bfree(fd, is));
+			OK(bfree(fd, a.id));
+			munmap(a.p, a.mmap_size);
+		}
+		munmap(mm, sz);
+		munmap(ms, sz);
+		munmap(mu, sz);
+		close(hs);
+		close(ub);
+		close(mfd);
+		if (cma) {
+			munmap(mcm, sz);
+			close(hc);
+		}
+	}
+	/* 512 KiB from the system heap (pieces of at most 64 KiB) on the first memcpy channel. */
+	{
+		uint64_t big = 512u << 10;
+		int hb;
+		uint8_t *mb;
+
+		HEAP(hb, "system", big);
+		DBMAP(mb, hb, big);
+		if (import_use(fd, mc, hb, mb, big, 0, "a 512 KiB system heap dma-buf"))
+			return -1;
+		munmap(mb, big);
+		close(hb);
+	}
+	close(fd);
+	return 0;
+}
+
+/* "The caller keeps fd (close it whenever: the import holds its own reference)": the
+ * dma-buf's fd closed and its mapping removed right after IMPORT (nothing else holds it);
+ * memcpy into the import and out again gives the data back; FREE then. */
+static int c_import_fd_closed(void)
+{
+	int fd, h;
+	uint64_t sz = dbsz(mc), isz = 0;
+	uint32_t id;
+	struct buf a, b;
+
+	REV4D();
+	OPEN(fd);
+	HEAP(h, "system", sz);
+	{
+		int r = imp(fd, h, mc, 0, &id, &isz);
+
+		CHECK(!r && isz == sz, "IMPORT of a system heap dma-buf: %s, size %llu", ename(r), (unsigned long long)isz);
+	}
+	close(h);
+	ALLOC(fd, mc, sz, &a);
+	ALLOC(fd, mc, sz, &b);
+	fill(a.p, sz, 71);
+	MCPY(fd, mc, a.id, 0, id, 0, sz);
+	MCPY(fd, mc, id, 0, b.id, 0, sz);
+	CHECK(!memcmp(a.p, b.p, sz), "after close of the dma-buf's fd, data through the import differs");
+	OK(bfree(fd, id));
+	OK(bfree(fd, a.id));
+	OK(bfree(fd, b.id));
+	close(fd);
+	munmap(a.p, a.mmap_size);
+	munmap(b.p, b.mmap_size);
+	return 0;
+}
+
+/* IMPORT's errors: EBADF ("fd is not an open file": -1, a closed fd, a huge number); EINVAL
+ * (not a dma-buf: a memfd, /dev/null, a pipe, the device file itself, a sync_file; bad
+ * flags: unknown bits, both directions; a bad channel; the zero rule: the output id and
+ * size); EFAULT, ENOTTY; nothing was imported by a refused call (max_buffers - 1 ALLOCs
+ * then one IMPORT fit); "SYNC refuses an imported id: EINVAL"; EXPORT refuses one. */
+static int c_import_errors(void)
+{
+	int fd, hb, mfd, nul, pp[2], closed, low;
+	size_t pg = (size_t)page;
+	uint32_t id, id2;
+	struct axi_dma_import m;
+	char junk[64] = { 0 };
+
+	REV4D();
+	OPEN(fd);
+	HEAP(hb, "system", pg);
+	mfd = memfd_create("axi-dma-conf", MFD_CLOEXEC);
+	CHECK(mfd >= 0 && !ftruncate(mfd, (off_t)pg), "memfd: %s", strerror(errno));
+	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK(nul >= 0, "open /dev/null: %s", strerror(errno));
+	CHECK(!pipe(pp), "pipe: %s", strerror(errno));
+	closed = dup(hb);
+	CHECK(closed >= 0, "dup: %s", strerror(errno));
+	close(closed);
+	low = lowest_free_fd();
+#define M(field, val, e) do { m = (struct axi_dma_import){ .fd = hb }; m.field = val; \
+		int r_ = io(fd, AXI_DMA_IOC_IMPORT, &m); \
+		CHECK(r_ == -(e), "IMPORT with %s = %s: %s, want %s", #field, #val, ename(r_), #e); } while (0)
+	M(fd, -1, EBADF);
+	M(fd, closed, EBADF);
+	M(fd, 1 << 20, EBADF);
+	M(fd, 0x7fffffff, EBADF);
+	M(fd, mfd, EINVAL);
+	M(fd, nul, EINVAL);
+	M(fd, pp[0], EINVAL);
+	M(fd, fd, EINVAL);
+	M(flags, 1u << 0, EINVAL);
+	M(flags, AXI_DMA_IMPORT_TO_DEVICE | AXI_DMA_IMPORT_FROM_DEVICE, EINVAL);
+	M(flags, 1u << 3, EINVAL);
+	M(flags, 1u << 31, EINVAL);
+	M(flags, 0xffffffffu, EINVAL);
+	M(chan, nch, EINVAL);
+	M(chan, 0xffffffffu, EINVAL);
+	M(id, 1, EINVAL);
+	M(id, 0xffffffffu, EINVAL);
+	M(size, 1, EINVAL);
+	M(size, pg, EINVAL);
+	M(size, 1ull << 63, EINVAL);
+#undef M
+	{
+		int tl = open(SW_SYNC_PATH, O_RDWR | O_CLOEXEC);
+
+		if (tl >= 0) {
+			struct conf_sw_sync_create_fence c = { .value = 1, .name = "axi-dma-conf" };
+
+			CHECK(!ioctl(tl, CONF_SW_SYNC_IOC_CREATE_FENCE, &c), "SW_SYNC_IOC_CREATE_FENCE: %s", strerror(errno));
+			WANT(imp(fd, c.fence, 0, 0, NULL, NULL), EINVAL);
+			close(c.fence);
+			close(tl);
+		} else {
+			printf("# %s: %s: IMPORT of a sync_file not tried\n", SW_SYNC_PATH, strerror(errno));
+		}
+	}
+	WANT(io(fd, AXI_DMA_IOC_IMPORT, NULL), EFAULT);
+	WANT(io(fd, AXI_DMA_IOC_IMPORT, (void *)(uintptr_t)8), EFAULT);
+	WANT(io(fd, _IOWR(AXI_DMA_IOC_MAGIC, 0x17, struct axi_dma_info), junk), ENOTTY);
+	WANT(io(fd, _IOW(AXI_DMA_IOC_MAGIC, 0x17, struct axi_dma_import), junk), ENOTTY);
+	CHECK(lowest_free_fd() == low, "after the refused IMPORTs the lowest free fd is %d, was %d", lowest_free_fd(), low);
+	/* SYNC refuses an imported id (any op, any range); EXPORT too. */
+	IMPORT(fd, hb, 0, 0, &id);
+	IMPORT(fd, hb, nch - 1, AXI_DMA_IMPORT_TO_DEVICE, &id2);
+	WANT(bsync(fd, id, AXI_DMA_SYNC_FOR_CPU, 0, pg), EINVAL);
+	WANT(bsync(fd, id, AXI_DMA_SYNC_FOR_DEVICE, 0, pg), EINVAL);
+	WANT(bsync(fd, id, AXI_DMA_SYNC_FOR_DEVICE, 0, 1), EINVAL);
+	WANT(bsync(fd, id2, AXI_DMA_SYNC_FOR_DEVICE, 0, pg), EINVAL);
+	WANT(exp_buf(fd, id, O_RDWR, NULL), EINVAL);
+	OK(bfree(fd, id));
+	OK(bfree(fd, id2));
+	WANT(bfree(fd, id), ENOENT);
+	/* Nothing was imported: max_buffers - 1 ALLOCs and one IMPORT fit in the file. */
+	if (info.max_buffers <= 4096) {
+		for (uint32_t i = 0; i + 1 < info.max_buffers; i++) {
+			struct axi_dma_alloc a = { .size = 1 };
+
+			OK(io(fd, AXI_DMA_IOC_ALLOC, &a));
+		}
+	}
+	IMPORT(fd, hb, 0, 0, &id);
+	if (info.max_buffers <= 4096) {
+		/* ENOSPC: "this file holds max_buffers buffers". */
+		struct axi_dma_alloc a = { .size = 1 };
+
+		WANT(imp(fd, hb, 0, AXI_DMA_IMPORT_TO_DEVICE, NULL, NULL), ENOSPC);
+		WANT(io(fd, AXI_DMA_IOC_ALLOC, &a), ENOSPC);
+		OK(bfree(fd, id));
+		OK(io(fd, AXI_DMA_IOC_ALLOC, &a));
+		WANT(imp(fd, hb, 0, 0, NULL, NULL), ENOSPC);
+		OK(bfree(fd, a.id));
+		IMPORT(fd, hb, 0, 0, &id);
+	} else {
+		printf("# max_buffers %u: ENOSPC not tried\n", info.max_buffers);
+	}
+	OK(bfree(fd, id));
+	close(hb);
+	close(mfd);
+	close(nul);
+	close(pp[0]);
+	close(pp[1]);
+	close(fd);
+	return 0;
+}
+
+/* The direction flags "as for REGISTER": a TO_DEVICE import as memcpy destination, a
+ * FROM_DEVICE import as source: EINVAL (nothing submitted); the allowed ways work; a range
+ * past the import EINVAL; another open file does not know the id; "attached to the DMA
+ * device of channel chan ... on that device's channels": a memcpy on a channel of another
+ * DMA device EINVAL, of the same one works. */
+static int c_import_dir(void)
+{
+	int fd, fd2, ht, hf;
+	uint64_t sz = dbsz(mc);
+	uint32_t it, ifr;
+	uint8_t *mt, *mf;
+	struct buf b;
+	struct axi_dma_completion cc[4];
+	uint32_t pend = 9;
+
+	REV4D();
+	OPEN(fd);
+	HEAP(ht, "system", sz);
+	HEAP(hf, "system", sz);
+	DBMAP(mt, ht, sz);
+	DBMAP(mf, hf, sz);
+	CPU_START(ht);
+	fill(mt, sz, 81);
+	CPU_END(ht);
+	IMPORT(fd, ht, mc, AXI_DMA_IMPORT_TO_DEVICE, &it);
+	IMPORT(fd, hf, mc, AXI_DMA_IMPORT_FROM_DEVICE, &ifr);
+	ALLOC(fd, mc, sz, &b);
+	MCPY_WANT(fd, mc, b.id, 0, it, 0, sz, EINVAL);
+	MCPY_WANT(fd, mc, ifr, 0, b.id, 0, sz, EINVAL);
+	MCPY_WANT(fd, mc, ifr, 0, it, 0, sz, EINVAL);
+	MCPY_WANT(fd, mc, it, 0, it, sz / 2, sz / 2, EINVAL);
+	MCPY_WANT(fd, mc, ifr, 0, ifr, sz / 2, sz / 2, EINVAL);
+	MCPY_WANT(fd, mc, it, sz / 2, b.id, 0, sz / 2 + ci[mc].addr_align, EINVAL);
+	MCPY_WANT(fd, mc, b.id, 0, ifr, sz, ci[mc].addr_align, EINVAL);
+	{
+		int n = reap(fd, cc, 4, 0, 0, &pend);
+
+		CHECK(n == 0 && pend == 0, "after the refused transfers: REAP %s pending %u, want nothing", ename(n), pend);
+	}
+	MCPY(fd, mc, it, 0, ifr, 0, sz);
+	MCPY(fd, mc, it, 0, b.id, 0, sz);
+	OK(dbsync(hf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+	CHECK(!memcmp(mf, mt, sz) && !memcmp(b.p, mt, sz), "TO_DEVICE import -> FROM_DEVICE import / ALLOC'd: differs");
+	OK(dbsync(hf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+	OPEN(fd2);
+	{
+		struct axi_dma_xfer x = xf(mc, AXI_DMA_XFER_MEMCPY, it, ifr, sz);
+		int r = io(fd2, AXI_DMA_IOC_XFER, &x);
+
+		CHECK(r == -ENOENT || r == -EINVAL, "another file's imported ids in a transfer: %s, want ENOENT/EINVAL", ename(r));
+		WANT(bfree(fd2, it), ENOENT);
+	}
+	close(fd2);
+	OK(bfree(fd, it));
+	OK(bfree(fd, ifr));
+	OK(bfree(fd, b.id));
+	/* Another DMA device's channels. */
+	for (uint32_t s = 0; s < nch; s++)
+		for (uint32_t c = 0; c < nch; c++) {
+			struct buf d;
+			uint64_t bytes = 0, l = dbsz(s) < dbsz(c) ? dbsz(s) : dbsz(c);
+			int r;
+
+			if (s == c || !(ci[c].directions & AXI_DMA_DIR_MEM_TO_MEM) || (same_dev(s, c) && c != mc))
+				continue;
+			IMPORT(fd, ht, s, AXI_DMA_IMPORT_TO_DEVICE, &it);
+			ALLOC(fd, c, l, &d);
+			r = mcpy(fd, c, it, 0, d.id, 0, l, &bytes);
+			if (same_dev(s, c))
+				CHECK(r == 0 && !memcmp(d.p, mt, l), "imported on chan %u (%s), memcpy on chan %u (%s), same device: %s%s",
+				      s, ci[s].provider, c, ci[c].provider, ename(r), r ? "" : ", data differs");
+			else
+				CHECK(r == -EINVAL, "imported on chan %u (%s), memcpy on chan %u (%s), another device: %s, want EINVAL",
+				      s, ci[s].provider, c, ci[c].provider, ename(r));
+			OK(bfree(fd, it));
+			OK(bfree(fd, d.id));
+			munmap(d.p, d.mmap_size);
+		}
+	close(fd);
+	munmap(mt, sz);
+	munmap(mf, sz);
+	close(ht);
+	close(hf);
+	munmap(b.p, b.mmap_size);
+	return 0;
+}
+
+/* Another client node with a memcpy channel (not this one): its path and channel, or -1. */
+static int other_node(char *path, size_t n, uint32_t *chan, uint32_t *seg)
+{
+	struct stat me, st;
+
+	if (stat(dev_path, &me))
+		return -1;
+	for (int i = 0; i < 16; i++) {
+		struct axi_dma_info oi;
+		int f;
+
+		snprintf(path, n, "/dev/axi-dma%d", i);
+		if (stat(path, &st) || st.st_rdev == me.st_rdev)
+			continue;
+		f = open(path, O_RDWR | O_CLOEXEC);
+		if (f < 0)
+			continue;
+		if (!io(f, AXI_DMA_IOC_INFO, &oi))
+			for (uint32_t c = 0; c < oi.num_channels && c < AXI_DMA_MAX_CHANNELS; c++) {
+				struct conf_chan_info oc = { .index = c };
+
+				if (!io(f, CHAN_INFO_IOC, &oc) && (oc.directions & AXI_DMA_DIR_MEM_TO_MEM)) {
+					*chan = c;
+					*seg = oc.max_seg_size;
+					close(f);
+					return 0;
+				}
+			}
+		close(f);
+	}
+	return -1;
+}
+
+/* EXPORT and IMPORT together: "another node of this driver through IMPORT" may attach and
+ * map an export; imported by the same file: memcpy out of the import reads the buffer,
+ * memcpy into it writes the buffer (its device file mapping shows it: the same memory);
+ * imported by another node (another open device, a memcpy channel there): the same both
+ * ways, zero-copy. */
+static int c_import_export(void)
+{
+	int fd, d;
+	uint64_t sz = dbsz(mc), isz = 0;
+	uint32_t iid, oc, oseg;
+	struct buf b, o;
+	char op[64];
+
+	REV4D();
+	OPEN(fd);
+	if (other_node(op, sizeof(op), &oc, &oseg) == 0 && oseg - oseg % (uint32_t)page < sz)
+		sz = oseg - oseg % (uint32_t)page;
+	ALLOC(fd, mc, sz, &b);
+	ALLOC(fd, mc, sz, &o);
+	fill(b.p, sz, 91);
+	EXPORT(fd, b.id, O_RDWR | O_CLOEXEC, &d);
+	{
+		int r = imp(fd, d, mc, 0, &iid, &isz);
+
+		CHECK(!r && isz == sz, "IMPORT of this file's own export (%llu bytes): %s, size %llu", (unsigned long long)sz,
+		      ename(r), (unsigned long long)isz);
+	}
+	MCPY(fd, mc, iid, 0, o.id, 0, sz);
+	CHECK(!memcmp(o.p, b.p, sz), "memcpy out of the import of this file's export differs from the buffer");
+	fill(o.p, sz, 92);
+	MCPY(fd, mc, o.id, 0, iid, 0, sz);
+	CHECK(!memcmp(o.p, b.p, sz), "memcpy into the import of this file's export: the buffer's mapping shows other bytes");
+	OK(bfree(fd, iid));
+	if (other_node(op, sizeof(op), &oc, &oseg) == 0) {
+		int f;
+		uint32_t oid;
+		struct buf ob;
+
+		f = open(op, O_RDWR | O_CLOEXEC);
+		CHECK(f >= 0, "open %s: %s", op, strerror(errno));
+		{
+			int r = imp(f, d, oc, 0, &oid, &isz);
+
+			CHECK(!r && isz == sz, "IMPORT on %s chan %u of an export of %s: %s, size %llu", op, oc, dev_path, ename(r),
+			      (unsigned long long)isz);
+		}
+		ALLOC(f, oc, sz, &ob);
+		MCPY(f, oc, oid, 0, ob.id, 0, sz);
+		CHECK(!memcmp(ob.p, b.p, sz), "%s: memcpy out of the import of an export of %s differs", op, dev_path);
+		fill(ob.p, sz, 93);
+		MCPY(f, oc, ob.id, 0, oid, 0, sz);
+		CHECK(!memcmp(ob.p, b.p, sz), "%s: memcpy into the import of an export of %s: the exporter's mapping differs",
+		      op, dev_path);
+		OK(bfree(f, oid));
+		OK(bfree(f, ob.id));
+		munmap(ob.p, ob.mmap_size);
+		close(f);
+	} else {
+		printf("# no other node with a memcpy channel: import by another node not tried\n");
+	}
+	close(d);
+	OK(bfree(fd, b.id));
+	OK(bfree(fd, o.id));
+	close(fd);
+	munmap(b.p, b.mmap_size);
+	munmap(o.p, o.mmap_size);
+	return 0;
+}
+
+/* Fences: "a transfer on the id is refused with EBUSY while the dma-buf's reservation object
+ * holds unsignalled fences it must wait for (a transfer that writes waits for every reader
+ * and writer, one that only reads for the writers); retry once they signalled". An
+ * unsignalled sw_sync fence attached as a writer (DMA_BUF_IOCTL_IMPORT_SYNC_FILE with
+ * DMA_BUF_SYNC_WRITE): memcpy reading the import and memcpy writing it (blocking and
+ * non-blocking) EBUSY, nothing in flight; signalled: both work. A reader fence
+ * (DMA_BUF_SYNC_READ): reading the import works, writing it EBUSY until it signalled.
+ * Other buffers of the file are not held up. */
+static int c_import_fence(void)
+{
+	int fd, h, tl;
+	uint64_t sz = dbsz(mc);
+	uint32_t id;
+	uint8_t *m;
+	struct buf a, b;
+	struct axi_dma_xfer x;
+	struct axi_dma_completion cc[4];
+	uint32_t pend = 9;
+
+	REV4D();
+	tl = open(SW_SYNC_PATH, O_RDWR | O_CLOEXEC);
+	if (tl < 0) {
+		printf("# %s: %s: fences not tried\n", SW_SYNC_PATH, strerror(errno));
+		return 0;
+	}
+	OPEN(fd);
+	HEAP(h, "system", sz);
+	DBMAP(m, h, sz);
+	IMPORT(fd, h, mc, 0, &id);
+	ALLOC(fd, mc, sz, &a);
+	ALLOC(fd, mc, sz, &b);
+	fill(a.p, sz, 101);
+	/* A writer fence. */
+	FENCE(tl, h, 1, DMA_BUF_SYNC_WRITE);
+	MCPY_WANT(fd, mc, id, 0, b.id, 0, sz, EBUSY);
+	MCPY_WANT(fd, mc, a.id, 0, id, 0, sz, EBUSY);
+	x = xf(mc, AXI_DMA_XFER_MEMCPY, a.id, id, sz);
+	x.flags = AXI_DMA_XFER_NONBLOCK;
+	WANT(io(fd, AXI_DMA_IOC_XFER, &x), EBUSY);
+	x = xf(mc, AXI_DMA_XFER_MEMCPY, id, b.id, sz);
+	x.flags = AXI_DMA_XFER_NONBLOCK;
+	WANT(io(fd, AXI_DMA_IOC_XFER, &x), EBUSY);
+	MCPY(fd, mc, a.id, 0, b.id, 0, sz);
+	{
+		int n = reap(fd, cc, 4, 0, 0, &pend);
+
+		CHECK(n == 0 && pend == 0, "after the refused transfers: REAP %s pending %u, want nothing", ename(n), pend);
+	}
+	SIGNAL(tl);
+	MCPY(fd, mc, a.id, 0, id, 0, sz);
+	memset(b.p, 0, sz);
+	MCPY(fd, mc, id, 0, b.id, 0, sz);
+	CHECK(!memcmp(b.p, a.p, sz), "after the writer fence signalled: data through the import differs");
+	CPU_START(h);
+	CHECK(!memcmp(m, a.p, sz), "after the writer fence signalled: the dma-buf's mapping differs");
+	CPU_END(h);
+	/* A reader fence: reading goes on, writing waits. */
+	FENCE(tl, h, 2, DMA_BUF_SYNC_READ);
+	memset(b.p, 0, sz);
+	MCPY(fd, mc, id, 0, b.id, 0, sz);
+	CHECK(!memcmp(b.p, a.p, sz), "under a reader fence: memcpy out of the import differs");
+	MCPY_WANT(fd, mc, a.id, 0, id, 0, sz, EBUSY);
+	MCPY_WANT(fd, mc, id, 0, id, sz / 2, sz / 2, EBUSY);
+	SIGNAL(tl);
+	fill(a.p, sz, 102);
+	MCPY(fd, mc, a.id, 0, id, 0, sz);
+	CPU_START(h);
+	CHECK(!memcmp(m, a.p, sz), "after the reader fence signalled: memcpy into the import: the dma-buf's mapping differs");
+	CPU_END(h);
+	/* An import made while a fence is pending is held up the same way. */
+	FENCE(tl, h, 3, DMA_BUF_SYNC_WRITE);
+	{
+		uint32_t id2;
+
+		IMPORT(fd, h, mc, AXI_DMA_IMPORT_TO_DEVICE, &id2);
+		MCPY_WANT(fd, mc, id2, 0, b.id, 0, sz, EBUSY);
+		SIGNAL(tl);
+		MCPY(fd, mc, id2, 0, b.id, 0, sz);
+		OK(bfree(fd, id2));
+	}
+	OK(bfree(fd, id));
+	OK(bfree(fd, a.id));
+	OK(bfree(fd, b.id));
+	close(fd);
+	close(tl);
+	munmap(m, sz);
+	close(h);
+	munmap(a.p, a.mmap_size);
+	munmap(b.p, b.mmap_size);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
  * The table and the runner.
  */
 enum need { ANY, MEMCPY, SLAVE, NOSLAVE, STREAM, FIFO, FAULT, RXRING };
@@ -4289,6 +5559,17 @@ static const struct check {
 	{ "register_one_run", c_register_one_run, MEMCPY },
 	{ "register_kbench", c_register_kbench, MEMCPY },
 	{ "register_stream", c_register_stream, STREAM },
+	{ "export", c_export, ANY },
+	{ "export_errors", c_export_errors, ANY },
+	{ "export_mmap", c_export_mmap, MEMCPY },
+	{ "export_lifetime", c_export_lifetime, MEMCPY },
+	{ "export_cached", c_export_cached, MEMCPY },
+	{ "import", c_import, MEMCPY },
+	{ "import_fd_closed", c_import_fd_closed, MEMCPY },
+	{ "import_errors", c_import_errors, ANY },
+	{ "import_dir", c_import_dir, MEMCPY },
+	{ "import_export", c_import_export, MEMCPY },
+	{ "import_fence", c_import_fence, MEMCPY },
 	{ "eio", c_eio, FAULT },
 	{ "ring_slot_eio", c_ring_slot_eio, FAULT },
 	{ "loopback_eintr", c_loopback_eintr, FAULT },
