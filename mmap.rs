@@ -70,7 +70,9 @@ pub(crate) unsafe fn map_buffer(
         // Mapping past the buffer's end would expose memory we do not own.
         return Err(EINVAL);
     }
-    if area.flags() & flags::SHARED == 0 {
+    // `VM_MAYSHARE` is what `MAP_SHARED` sets; `VM_SHARED` is cleared for a read-only
+    // file (a dma-buf exported without `O_RDWR`), whose shared mappings are then read-only.
+    if area.flags() & flags::MAYSHARE == 0 {
         // A private (copy-on-write) mapping of device memory makes no sense: the device
         // would never see the CPU's writes.
         return Err(EINVAL);
