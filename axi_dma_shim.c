@@ -100,6 +100,7 @@ bool axi_dma_shim_dev_is_coherent(struct device *dev) { return dev_is_dma_cohere
 bool axi_dma_shim_iommu_mapped(struct device *dev) { return device_iommu_mapped(dev); }
 void axi_dma_shim_vma_set_dmacoherent(struct vm_area_struct *vma) { vma->vm_page_prot = pgprot_dmacoherent(vma->vm_page_prot); }
 void *axi_dma_shim_vma_private(struct vm_area_struct *vma) { return vma->vm_private_data; }
+bool axi_dma_shim_vma_may_share(struct vm_area_struct *vma) { return vma->vm_flags & VM_MAYSHARE; }
 void axi_dma_shim_vma_set_ops(struct vm_area_struct *vma, const struct vm_operations_struct *ops, void *priv)
 { vma->vm_ops = ops; vma->vm_private_data = priv; }
 int axi_dma_shim_remap(struct vm_area_struct *vma, u64 pfn, unsigned long size)

@@ -59,6 +59,7 @@ bool axi_dma_shim_dev_is_coherent(struct device *dev);
 bool axi_dma_shim_iommu_mapped(struct device *dev);
 void axi_dma_shim_vma_set_dmacoherent(struct vm_area_struct *vma);
 void *axi_dma_shim_vma_private(struct vm_area_struct *vma);
+bool axi_dma_shim_vma_may_share(struct vm_area_struct *vma);
 void axi_dma_shim_vma_set_ops(struct vm_area_struct *vma, const struct vm_operations_struct *ops, void *priv);
 int axi_dma_shim_remap(struct vm_area_struct *vma, u64 pfn, unsigned long size);
 struct address_space *axi_dma_shim_file_mapping(struct file *f);

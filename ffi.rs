@@ -140,6 +140,7 @@ extern "C" {
     pub(crate) fn axi_dma_shim_dev_is_coherent(dev: *mut bindings::device) -> bool;
     pub(crate) fn axi_dma_shim_iommu_mapped(dev: *mut bindings::device) -> bool;
     pub(crate) fn axi_dma_shim_vma_set_dmacoherent(vma: *mut bindings::vm_area_struct);
+    pub(crate) fn axi_dma_shim_vma_may_share(vma: *mut bindings::vm_area_struct) -> bool;
     pub(crate) fn axi_dma_shim_vma_private(vma: *mut bindings::vm_area_struct) -> *mut c_void;
     pub(crate) fn axi_dma_shim_vma_set_ops(
         vma: *mut bindings::vm_area_struct,

@@ -18,10 +18,7 @@
 use kernel::{
     bindings,
     ffi::c_void,
-    mm::virt::{
-        flags,
-        VmaNew, //
-    },
+    mm::virt::VmaNew,
     page::PAGE_SHIFT,
     prelude::*,
     sync::{
@@ -72,7 +69,10 @@ pub(crate) unsafe fn map_buffer(
     }
     // `VM_MAYSHARE` is what `MAP_SHARED` sets; `VM_SHARED` is cleared for a read-only
     // file (a dma-buf exported without `O_RDWR`), whose shared mappings are then read-only.
-    if area.flags() & flags::MAYSHARE == 0 {
+    // (Read in C: 7.2's `kernel::mm::virt::flags::MAYSHARE` is `VM_MAYEXEC`, a typo in its
+    // `bindings_helper.h`.)
+    // SAFETY: `vma` is valid (the caller's guarantee).
+    if !unsafe { ffi::axi_dma_shim_vma_may_share(vma) } {
         // A private (copy-on-write) mapping of device memory makes no sense: the device
         // would never see the CPU's writes.
         return Err(EINVAL);
