@@ -152,3 +152,58 @@ mod tests {
         assert_ne!(x, y);
     }
 }
+
+/// Largest piece of one transfer on scattered memory (registered or imported): 32 pages
+/// span at most 64 DMA runs (`AXI_DMA_REGISTER_MAX_RUNS`) on both sides together.
+pub const PIECE: u64 = 32 * 4096;
+
+/// `struct dma_buf_sync` flags (<linux/dma-buf.h>).
+pub const DMA_BUF_SYNC_READ: u64 = 1;
+pub const DMA_BUF_SYNC_WRITE: u64 = 2;
+pub const DMA_BUF_SYNC_START: u64 = 0;
+pub const DMA_BUF_SYNC_END: u64 = 4;
+
+/// `DMA_BUF_IOCTL_SYNC` (`_IOW('b', 0, struct dma_buf_sync)`) with `flags` on dma-buf `fd`.
+pub fn dmabuf_sync(fd: &std::os::fd::OwnedFd, flags: u64) -> Res<()> {
+    use std::os::fd::AsRawFd;
+    let req: u64 = (1 << 30) | (8 << 16) | ((b'b' as u64) << 8);
+    // SAFETY: `flags` is a valid `struct dma_buf_sync` for the call.
+    if unsafe { libc::ioctl(fd.as_raw_fd(), req as _, &flags) } < 0 {
+        return Err(format!("DMA_BUF_IOCTL_SYNC: {}", std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+/// A buffer of `size` bytes (rounded up to pages) from the DMA heap `/dev/dma_heap/HEAP`,
+/// mapped: (dma-buf fd, mapping, length). The caller unmaps it.
+pub fn heap_buffer(heap: &str, size: u64) -> Res<(std::os::fd::OwnedFd, *mut u8, usize)> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    /// `struct dma_heap_allocation_data` (<linux/dma-heap.h>).
+    #[repr(C)]
+    struct HeapAlloc {
+        len: u64,
+        fd: u32,
+        fd_flags: u32,
+        heap_flags: u64,
+    }
+    let path = format!("/dev/dma_heap/{heap}");
+    let h = File::open(&path).map_err(|e| format!("{path}: {e}"))?;
+    let len = (size + 4095) & !4095;
+    let mut a = HeapAlloc { len, fd: 0, fd_flags: (libc::O_RDWR | libc::O_CLOEXEC) as u32, heap_flags: 0 };
+    // DMA_HEAP_IOCTL_ALLOC: _IOWR('H', 0, struct dma_heap_allocation_data).
+    let req: u64 = (3 << 30) | (24 << 16) | ((b'H' as u64) << 8);
+    // SAFETY: `a` is a valid `struct dma_heap_allocation_data` for the call.
+    if unsafe { libc::ioctl(h.as_raw_fd(), req as _, &mut a) } < 0 {
+        return Err(format!("{path}: allocate {len} bytes: {}", std::io::Error::last_os_error()));
+    }
+    // SAFETY: The heap installed this fd for us.
+    let fd = unsafe { OwnedFd::from_raw_fd(a.fd as i32) };
+    // SAFETY: A new shared mapping of the dma-buf; the caller unmaps it.
+    let p = unsafe {
+        libc::mmap(std::ptr::null_mut(), len as usize, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0)
+    };
+    if p == libc::MAP_FAILED {
+        return Err(format!("mmap of the heap buffer: {}", std::io::Error::last_os_error()));
+    }
+    Ok((fd, p.cast(), len as usize))
+}

@@ -2,11 +2,14 @@
 //! in the kernel, against the floor: the bare dmaengine path (`KBENCH_BARE`) on the same
 //! channel, buffers, size and depth, measured in the same run.
 
-use crate::util::{fill_pattern, parse_size, pick_channel, Args, Res};
+use crate::util::{
+    dmabuf_sync, fill_pattern, heap_buffer, parse_size, pick_channel, Args, Res, DMA_BUF_SYNC_END, DMA_BUF_SYNC_READ,
+    DMA_BUF_SYNC_START, DMA_BUF_SYNC_WRITE, PIECE,
+};
 use axidma::{abi, Batch, Buffer, Device, SharedBuffer};
 use std::{
     collections::HashMap,
-    os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd},
+    os::fd::AsFd,
     time::Instant,
 };
 
@@ -325,56 +328,12 @@ fn bench_loopback(dev: &Device, tx: u32, sizes: &[u64], iters: u64, quiet: bool)
     Ok(rows)
 }
 
-/// Largest piece of one transfer on scattered memory: 32 pages span at most 64 DMA runs
-/// (`AXI_DMA_REGISTER_MAX_RUNS`) on both sides together.
-const PIECE: u64 = 32 * 4096;
-
 /// One blocking copy of `size` bytes from `src` to `dst` in transfers of at most `piece`.
 fn copy_pieces(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size: u64, piece: u64) -> Res<()> {
     for off in (0..size).step_by(piece as usize) {
         let len = piece.min(size - off);
         let x = dev.submit_memcpy(ch, dst.clone(), off, src.clone(), off, len, 0).map_err(|f| f.error.to_string())?;
         x.wait(None).map_err(|f| f.error.to_string())?;
-    }
-    Ok(())
-}
-
-/// A buffer of the system DMA heap, mapped: (dma-buf fd, mapping, length).
-fn heap_buffer(size: u64) -> Res<(OwnedFd, *mut u8, usize)> {
-    #[repr(C)]
-    struct HeapAlloc {
-        len: u64,
-        fd: u32,
-        fd_flags: u32,
-        heap_flags: u64,
-    }
-    let h = std::fs::File::open("/dev/dma_heap/system").map_err(|e| format!("/dev/dma_heap/system: {e}"))?;
-    let len = (size + 4095) & !4095;
-    let mut a = HeapAlloc { len, fd: 0, fd_flags: (libc::O_RDWR | libc::O_CLOEXEC) as u32, heap_flags: 0 };
-    // DMA_HEAP_IOCTL_ALLOC: _IOWR('H', 0, struct dma_heap_allocation_data).
-    let req: u64 = (3 << 30) | (24 << 16) | ((b'H' as u64) << 8);
-    // SAFETY: `a` is a valid `struct dma_heap_allocation_data` for the call.
-    if unsafe { libc::ioctl(h.as_raw_fd(), req as _, &mut a) } < 0 {
-        return Err(format!("system heap: {}", std::io::Error::last_os_error()));
-    }
-    // SAFETY: The heap installed this fd for us.
-    let fd = unsafe { OwnedFd::from_raw_fd(a.fd as i32) };
-    // SAFETY: A new shared mapping of the dma-buf; the caller unmaps it.
-    let p = unsafe {
-        libc::mmap(std::ptr::null_mut(), len as usize, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0)
-    };
-    if p == libc::MAP_FAILED {
-        return Err(format!("mmap heap buffer: {}", std::io::Error::last_os_error()));
-    }
-    Ok((fd, p.cast(), len as usize))
-}
-
-/// `DMA_BUF_IOCTL_SYNC` (`_IOW('b', 0, struct dma_buf_sync)`) with `flags` on dma-buf `fd`.
-fn dmabuf_sync(fd: &OwnedFd, flags: u64) -> Res<()> {
-    let req: u64 = (1 << 30) | (8 << 16) | ((b'b' as u64) << 8);
-    // SAFETY: `flags` is a valid `struct dma_buf_sync` for the call.
-    if unsafe { libc::ioctl(fd.as_raw_fd(), req as _, &flags) } < 0 {
-        return Err(format!("DMA_BUF_IOCTL_SYNC: {}", std::io::Error::last_os_error()));
     }
     Ok(())
 }
@@ -428,8 +387,8 @@ fn bench_memory(dev: &Device, ch: u32, sizes: &[u64], iters: u64, quiet: bool) -
         drop(bufs);
         rows.push(row(size, "user".into(), 1, n, &r, &f, &k));
         // Imported system-heap dma-bufs.
-        let (sfd, sp, sl) = heap_buffer(size)?;
-        let (dfd, dp, dl) = heap_buffer(size)?;
+        let (sfd, sp, sl) = heap_buffer("system", size)?;
+        let (dfd, dp, dl) = heap_buffer("system", size)?;
         let r = (|| -> Res<Run> {
             let hs = dev.import(ch, sfd.as_fd(), abi::IMPORT_TO_DEVICE).map_err(e)?;
             let hd = dev.import(ch, dfd.as_fd(), abi::IMPORT_FROM_DEVICE).map_err(e)?;
@@ -458,12 +417,6 @@ fn bench_memory(dev: &Device, ch: u32, sizes: &[u64], iters: u64, quiet: bool) -
     }
     Ok(rows)
 }
-
-/// `struct dma_buf_sync` flags (<linux/dma-buf.h>).
-const DMA_BUF_SYNC_READ: u64 = 1;
-const DMA_BUF_SYNC_WRITE: u64 = 2;
-const DMA_BUF_SYNC_START: u64 = 0;
-const DMA_BUF_SYNC_END: u64 = 4;
 
 fn print_rows(rows: &[BenchRow], ioctl_us: f64, csv: bool, json: bool) {
     if csv {

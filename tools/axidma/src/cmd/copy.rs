@@ -1,37 +1,14 @@
 //! `axidma copy`: memory-to-memory DMA, verified on request.
 
-use crate::util::{fill_pattern, load_input, parse_size, pick_channel, rate, save_output, Args, Res};
+use crate::util::{
+    dmabuf_sync, fill_pattern, heap_buffer, load_input, parse_size, pick_channel, rate, save_output, Args, Res,
+    DMA_BUF_SYNC_END, DMA_BUF_SYNC_READ, DMA_BUF_SYNC_START, DMA_BUF_SYNC_WRITE, PIECE,
+};
 use axidma::Device;
 use std::fs::File;
 use std::io::Read;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::AsFd;
 use std::time::Instant;
-
-/// `struct dma_heap_allocation_data` (<linux/dma-heap.h>).
-#[repr(C)]
-struct HeapAlloc {
-    len: u64,
-    fd: u32,
-    fd_flags: u32,
-    heap_flags: u64,
-}
-/// `DMA_HEAP_IOCTL_ALLOC`: `_IOWR('H', 0, struct dma_heap_allocation_data)`.
-const DMA_HEAP_IOCTL_ALLOC: u64 = (3 << 30) | (24 << 16) | ((b'H' as u64) << 8);
-/// `DMA_BUF_IOCTL_SYNC`: `_IOW('b', 0, struct dma_buf_sync)` and its flags.
-const DMA_BUF_IOCTL_SYNC: u64 = (1 << 30) | (8 << 16) | ((b'b' as u64) << 8);
-const DMA_BUF_SYNC_READ: u64 = 1;
-const DMA_BUF_SYNC_WRITE: u64 = 2;
-const DMA_BUF_SYNC_START: u64 = 0;
-const DMA_BUF_SYNC_END: u64 = 4;
-
-fn dmabuf_sync(fd: &OwnedFd, flags: u64) -> Res<()> {
-    // SAFETY: `flags` is a valid `struct dma_buf_sync` for the call.
-    let r = unsafe { libc::ioctl(fd.as_raw_fd(), DMA_BUF_IOCTL_SYNC as _, &flags) };
-    if r < 0 {
-        return Err(format!("DMA_BUF_IOCTL_SYNC: {}", std::io::Error::last_os_error()));
-    }
-    Ok(())
-}
 
 /// `copy --import-heap HEAP`: the source is a buffer of the DMA heap `/dev/dma_heap/HEAP`
 /// (another driver's memory), filled through its own mapping, imported and copied by the
@@ -45,27 +22,10 @@ fn copy_from_heap(
     output: Option<&str>,
     verify: bool,
 ) -> Res<()> {
-    let path = format!("/dev/dma_heap/{heap}");
-    let h = File::open(&path).map_err(|e| format!("{path}: {e}"))?;
-    let len = (size + 4095) & !4095;
-    let mut a = HeapAlloc { len, fd: 0, fd_flags: (libc::O_RDWR | libc::O_CLOEXEC) as u32, heap_flags: 0 };
-    // SAFETY: `a` is a valid `struct dma_heap_allocation_data` for the call.
-    if unsafe { libc::ioctl(h.as_raw_fd(), DMA_HEAP_IOCTL_ALLOC as _, &mut a) } < 0 {
-        return Err(format!("{path}: allocate {len} bytes: {}", std::io::Error::last_os_error()));
-    }
-    // SAFETY: The heap installed this fd for us.
-    let fd = unsafe { OwnedFd::from_raw_fd(a.fd as i32) };
-    let n = len as usize;
-    // SAFETY: A new shared mapping of the dma-buf, unmapped below.
-    let p = unsafe {
-        libc::mmap(std::ptr::null_mut(), n, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0)
-    };
-    if p == libc::MAP_FAILED {
-        return Err(format!("mmap of the heap buffer: {}", std::io::Error::last_os_error()));
-    }
+    let (fd, p, n) = heap_buffer(heap, size)?;
     // SAFETY: `p` maps `n` bytes for as long as this function runs (unmapped at its end);
     // the engine only reads it while this slice is used read-only.
-    let mem = unsafe { std::slice::from_raw_parts_mut(p.cast::<u8>(), n) };
+    let mem = unsafe { std::slice::from_raw_parts_mut(p, n) };
     let r = (|| -> Res<()> {
         dmabuf_sync(&fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE)?;
         match input {
@@ -81,8 +41,8 @@ fn copy_from_heap(
         let mut dst = dev.alloc(ch, size).map_err(|e| e.to_string())?;
         let t = Instant::now();
         let mut moved = 0;
-        for off in (0..size).step_by(USER_PIECE as usize) {
-            let piece = USER_PIECE.min(size - off);
+        for off in (0..size).step_by(PIECE as usize) {
+            let piece = PIECE.min(size - off);
             let x = dev.submit_memcpy(ch, dst, off, src.clone(), off, piece, 0).map_err(|f| f.error.to_string())?;
             let (done, (d, _)) = x.wait(None).map_err(|f| f.error.to_string())?;
             moved += done.bytes;
@@ -105,13 +65,9 @@ fn copy_from_heap(
         Ok(())
     })();
     // SAFETY: Our mapping, unmapped once; the import holds the dma-buf for any transfer.
-    unsafe { libc::munmap(p, n) };
+    unsafe { libc::munmap(p.cast(), n) };
     r
 }
-
-/// Largest piece of a copy between two registered ranges: 32 pages span at most 64 DMA runs
-/// on both sides together (`AXI_DMA_REGISTER_MAX_RUNS`).
-const USER_PIECE: u64 = 32 * 4096;
 
 pub fn cmd_copy(dev: &Device, mut a: Args) -> Res<()> {
     let size = parse_size(&a.positional("SIZE")?)?;
@@ -138,8 +94,8 @@ pub fn cmd_copy(dev: &Device, mut a: Args) -> Res<()> {
         src.sync_for_device(0, size).map_err(e)?;
         dst.sync_for_device(0, size).map_err(e)?;
         let mut n = 0;
-        for off in (0..size).step_by(USER_PIECE as usize) {
-            let len = USER_PIECE.min(size - off);
+        for off in (0..size).step_by(PIECE as usize) {
+            let len = PIECE.min(size - off);
             n += dev.memcpy(ch, &mut dst, off, &src, off, len, None).map_err(e)?;
         }
         dst.sync_for_cpu(0, size).map_err(e)?;
