@@ -64,6 +64,10 @@ soak:
 bench:
 	scripts/bench.sh
 
+# Guest instructions per transfer, per kernel function (zcu102; BOARD=zc702 for the other).
+profile:
+	scripts/profile.sh $(BOARD)
+
 fmt-check:
 	scripts/fmt-check.sh
 
@@ -71,4 +75,4 @@ clean:
 	rm -f *.o *.ko *.mod *.mod.c *.mod.o .*.cmd modules.order Module.symvers *.rmeta
 	rm -rf .tmp_versions
 
-.PHONY: modules clippy modules_install setup run test bench soak fmt-check clean
+.PHONY: modules clippy modules_install setup run test bench profile soak fmt-check clean

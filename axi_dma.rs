@@ -66,6 +66,10 @@ kernel::module_platform_driver! {
             default: 256 << 20,
             description: "Most bytes of user memory registered for DMA on one device at once (all open files)",
         },
+        max_file_pinned_bytes: u64 {
+            default: 128 << 20,
+            description: "Most bytes of user memory one open file may have registered for DMA at once",
+        },
         max_inflight: u32 {
             default: 64,
             description: "Most transfers one open file may have uncollected (in flight or finished)",

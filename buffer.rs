@@ -60,6 +60,7 @@ mod registry;
 use registry::BufPtr;
 pub(crate) use registry::{
     FileRegistration,
+    PinAccount,
     PinCharge,
     Registry, //
 };
@@ -193,19 +194,17 @@ impl Buffer {
 
     /// Registers the `size` bytes of user memory at `addr` of the current process (both
     /// page-aligned, checked by the caller) for DMA by `dev` (a channel's provider) in
-    /// direction `dir`: pinned and mapped (see `user_mem.rs`). `ENODEV` once `registry` was
+    /// direction `dir`: pinned and mapped (see `user_mem.rs`), `charge` (the caller's, for
+    /// `size` bytes) given back when the pages are unpinned. `ENODEV` once `registry` was
     /// revoked.
-    /// `ENOSPC` if the device's registered memory would exceed `max_pinned` bytes.
     pub(crate) fn register(
         dev: &Device,
         addr: u64,
         size: u64,
         dir: DataDirection,
-        max_pinned: u64,
+        charge: PinCharge,
         registry: &Arc<Registry>,
     ) -> Result<Arc<Self>> {
-        // Given back when the pages are unpinned (the charge lives beside them in `Mem`).
-        let charge = PinCharge::take(registry, size, max_pinned)?;
         // Pinned before the registry's lock: pinning takes the `mmap_lock`, and an `munmap`
         // holding that drops buffers, which takes the registry's lock.
         let pinned = Pinned::pin(addr, size, dir)?;

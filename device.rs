@@ -35,6 +35,8 @@ pub(crate) struct Limits {
     pub(crate) max_buffers: u32,
     /// Most bytes of user memory registered on the device at once.
     pub(crate) max_pinned_bytes: u64,
+    /// Most bytes of user memory one open file has registered at once.
+    pub(crate) max_file_pinned_bytes: u64,
     pub(crate) max_inflight: u32,
     pub(crate) default_timeout_ms: u32,
 }

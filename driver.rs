@@ -110,6 +110,7 @@ impl platform::Driver for AxiDmaDriver {
                 max_buffer_size,
                 max_buffers: compat::param(p::max_buffers.value()),
                 max_pinned_bytes: compat::param(p::max_pinned_bytes.value()),
+                max_file_pinned_bytes: compat::param(p::max_file_pinned_bytes.value()),
                 max_inflight: compat::param(p::max_inflight.value()).max(1),
                 default_timeout_ms: compat::param(p::timeout_ms.value()).max(1),
             };

@@ -34,7 +34,10 @@ use kernel::{
 };
 
 use crate::{
-    buffer::FileRegistration,
+    buffer::{
+        FileRegistration,
+        PinAccount, //
+    },
     chan::{
         ChanSlot,
         Claim,
@@ -85,6 +88,8 @@ pub(crate) struct OpenFile {
     /// prunes while it is set, so that freed memory (pinned user pages, an import) is let go
     /// as soon as its last transfer is collected.
     freed: Atomic<u32>,
+    /// The user memory this file registered, against `max_file_pinned_bytes`.
+    pins: Arc<PinAccount>,
     _registration: FileRegistration,
 }
 
@@ -110,6 +115,7 @@ impl OpenFile {
                 xfers <- XferTable::new(),
                 rings <- RingTable::new(),
                 freed: Atomic::new(0),
+                pins: PinAccount::new()?,
                 _registration: registration,
             }),
             GFP_KERNEL,

@@ -196,9 +196,10 @@ const RESULT_CANCEL: u32 = 3;
 ///   it finishes when `parts` drops to 0, so never before every submitted descriptor's
 ///   callback ran (or an abort, which comes only with the channel quiet or never started).
 ///   `parts` stays 0 for one-descriptor transfers, which finish at their callback.
-/// - `busy` is 1 from [`Xfer::begin`] (called before the descriptor is submitted, so a
-///   completion can never come first) until the completing thread clears it: every
-///   `busy_begin` of the channel's statistics is paired with one `busy_end`.
+/// - For a transfer that counts time (`created` is set, fixed at creation), `busy` is 1
+///   from [`Xfer::begin`] (called before the descriptor is submitted, so a completion can
+///   never come first) until the completing thread clears it: every `busy_begin` of the
+///   channel's statistics is paired with one `busy_end`. Otherwise `busy` stays 0.
 pub(crate) struct Xfer {
     pub(crate) id: u64,
     pub(crate) user_data: u64,
@@ -219,7 +220,8 @@ pub(crate) struct Xfer {
     cb: CallbackRef,
     events: Arc<Events>,
     stats: Arc<ChanStats>,
-    created: Instant<Monotonic>,
+    /// When it was created, if its channel's statistics count time (`stats.rs`).
+    created: Option<Instant<Monotonic>>,
 }
 
 impl Xfer {
@@ -228,13 +230,16 @@ impl Xfer {
         user_data: u64,
         len: u64,
         chan: u32,
-        events: Arc<Events>,
-        stats: Arc<ChanStats>,
+        events: &Arc<Events>,
+        stats: &Arc<ChanStats>,
     ) -> Result<Arc<Self>> {
+        let created = stats.timing().then(Instant::now);
         let reused = events.pool.lock().free.pop();
         if let Some(mut x) = reused {
             // Nobody else references a pooled record (it came from `into_unique_or_drop`);
-            // `Xfer` is `Unpin`, so it may be rewritten in place.
+            // `Xfer` is `Unpin`, so it may be rewritten in place. A pooled record already
+            // refers to `events` (it is their pool), and usually to `stats` (same channel):
+            // references are only taken where they change (each costs two helper calls).
             let r = x.as_mut().get_mut();
             r.id = id;
             r.user_data = user_data;
@@ -249,9 +254,13 @@ impl Xfer {
             r.parts_failed = Atomic::new(0);
             r.parts_residue = Atomic::new(0);
             r.cb = CallbackRef::new();
-            r.events = events;
-            r.stats = stats;
-            r.created = Instant::now();
+            if !Arc::ptr_eq(&r.events, events) {
+                r.events = events.clone();
+            }
+            if !Arc::ptr_eq(&r.stats, stats) {
+                r.stats = stats.clone();
+            }
+            r.created = created;
             LIVE_XFERS.add(1, Relaxed);
             return Ok(x.into());
         }
@@ -270,9 +279,9 @@ impl Xfer {
                 parts_failed: Atomic::new(0),
                 parts_residue: Atomic::new(0),
                 cb: CallbackRef::new(),
-                events,
-                stats,
-                created: Instant::now(),
+                events: events.clone(),
+                stats: stats.clone(),
+                created,
             },
             GFP_KERNEL,
         )?;
@@ -283,7 +292,8 @@ impl Xfer {
     /// The transfer is about to be submitted: from now until it finishes its channel counts
     /// as busy. Called once, before `Descriptor::submit`.
     pub(crate) fn begin(&self) {
-        if self.busy.xchg(1, Relaxed) == 0 {
+        // Busy time is counted by the transfers that count time (`created` is set).
+        if self.created.is_some() && self.busy.xchg(1, Relaxed) == 0 {
             self.stats.busy_begin();
         }
     }
@@ -382,11 +392,13 @@ impl Xfer {
             RESULT_CANCEL => s.cancelled.add(1, Relaxed),
             _ => s.errors.add(1, Relaxed),
         }
-        if self.busy.xchg(0, Relaxed) == 1 {
-            s.busy_end();
+        if let Some(created) = self.created {
+            if self.busy.xchg(0, Relaxed) == 1 {
+                s.busy_end();
+            }
+            let ns = u64::try_from(created.elapsed().as_nanos()).unwrap_or(0);
+            s.latency_ns.add(ns, Relaxed);
         }
-        let ns = u64::try_from(self.created.elapsed().as_nanos()).unwrap_or(0);
-        s.latency_ns.add(ns, Relaxed);
         // INVARIANT: `result`/`residue` are published by this Release store.
         self.state.store(DONE, Release);
         self.events.seq.fetch_add(1, Release);

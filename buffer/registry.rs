@@ -55,28 +55,69 @@ pub(crate) struct Registry {
     #[pin]
     pub(super) inner: Mutex<RegistryInner>,
     /// Bytes of user memory registered (pinned) on the device now.
+    pins: Arc<PinAccount>,
+}
+
+/// A count of pinned bytes held against a limit: a device's (all its files, in its
+/// [`Registry`]) and each open file's.
+pub(crate) struct PinAccount {
     pinned: Atomic<u64>,
 }
 
-/// A share of a device's registered-memory limit, given back on drop.
+impl PinAccount {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Ok(Arc::new(
+            Self {
+                pinned: Atomic::new(0),
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// Adds `bytes` if that keeps the count at most `max`.
+    fn charge(&self, bytes: u64, max: u64) -> Result {
+        let mut now = self.pinned.load(Relaxed);
+        loop {
+            let next = now.checked_add(bytes).filter(|n| *n <= max).ok_or(ENOSPC)?;
+            match self.pinned.cmpxchg(now, next, Relaxed) {
+                Ok(_) => return Ok(()),
+                Err(v) => now = v,
+            }
+        }
+    }
+
+    fn uncharge(&self, bytes: u64) {
+        self.pinned.fetch_sub(bytes, Relaxed);
+    }
+}
+
+/// Pinned bytes charged to a device and to one open file, given back on drop (when the
+/// pages were unpinned: the charge lives beside them; it may outlive the file, e.g. in an
+/// export, and keeps the file's account alive for that).
 pub(crate) struct PinCharge {
-    registry: Arc<Registry>,
+    device: Arc<PinAccount>,
+    file: Arc<PinAccount>,
     bytes: u64,
 }
 
 impl PinCharge {
-    /// Charges `bytes` to `registry` if that keeps it at most `max` (`ENOSPC` otherwise).
-    pub(super) fn take(registry: &Arc<Registry>, bytes: u64, max: u64) -> Result<Self> {
-        let mut now = registry.pinned.load(Relaxed);
-        loop {
-            let next = now.checked_add(bytes).filter(|n| *n <= max).ok_or(ENOSPC)?;
-            match registry.pinned.cmpxchg(now, next, Relaxed) {
-                Ok(_) => break,
-                Err(v) => now = v,
-            }
+    /// Charges `bytes` to the device of `registry` (at most `device_max` in all) and to
+    /// `file` (at most `file_max`); `ENOSPC` if either would go over, nothing charged then.
+    pub(crate) fn take(
+        registry: &Registry,
+        device_max: u64,
+        file: &Arc<PinAccount>,
+        file_max: u64,
+        bytes: u64,
+    ) -> Result<Self> {
+        file.charge(bytes, file_max)?;
+        if let Err(e) = registry.pins.charge(bytes, device_max) {
+            file.uncharge(bytes);
+            return Err(e);
         }
         Ok(Self {
-            registry: registry.clone(),
+            device: registry.pins.clone(),
+            file: file.clone(),
             bytes,
         })
     }
@@ -84,12 +125,14 @@ impl PinCharge {
 
 impl Drop for PinCharge {
     fn drop(&mut self) {
-        self.registry.pinned.fetch_sub(self.bytes, Relaxed);
+        self.device.uncharge(self.bytes);
+        self.file.uncharge(self.bytes);
     }
 }
 
 impl Registry {
     pub(crate) fn new() -> Result<Arc<Self>> {
+        let pins = PinAccount::new()?;
         Arc::pin_init(
             pin_init!(Self {
                 inner <- kernel::new_mutex!(
@@ -100,7 +143,7 @@ impl Registry {
                     },
                     "Registry::inner"
                 ),
-                pinned: Atomic::new(0),
+                pins,
             }),
             GFP_KERNEL,
         )

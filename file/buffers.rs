@@ -13,7 +13,10 @@ use kernel::{
 
 use super::OpenFile;
 use crate::{
-    buffer::Buffer,
+    buffer::{
+        Buffer,
+        PinCharge, //
+    },
     chan::ChanSlot,
     uapi::{
         self,
@@ -304,12 +307,20 @@ impl OpenFile {
         // Checked again when it is listed (another thread may register meanwhile); here so
         // that a refused overlap pins nothing.
         self.bufs.check_user_free(req.addr, req.size)?;
+        let charge = PinCharge::take(
+            &self.shared.registry,
+            l.max_pinned_bytes,
+            &self.pins,
+            l.max_file_pinned_bytes,
+            req.size,
+        )
+        .inspect_err(|_| dev_dbg!(self.dev(), "register: pinned-memory limit reached\n"))?;
         let buf = Buffer::register(
             slot.dma_device(),
             req.addr,
             req.size,
             dir,
-            l.max_pinned_bytes,
+            charge,
             &self.shared.registry,
         )
         .inspect_err(|e| dev_dbg!(self.dev(), "register: {:#x} bytes: {:?}\n", req.size, e))?;

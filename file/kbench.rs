@@ -169,8 +169,8 @@ impl OpenFile {
                             0,
                             req.len,
                             r.slot.index,
-                            events.clone(),
-                            r.slot.stats.clone(),
+                            events,
+                            &r.slot.stats,
                         )?;
                         let ts = Instant::<Monotonic>::now();
                         // The file owns the channel; the transfer reports to `events`.
@@ -223,14 +223,7 @@ impl OpenFile {
             let set = BareSet::new(depth, events)?;
             // Stands for the whole run in the channel's in-flight list (`bare_track`).
             let span = req.len.saturating_mul(u64::from(req.depth));
-            let sentinel = Xfer::new(
-                u64::MAX,
-                0,
-                span,
-                r.slot.index,
-                events.clone(),
-                r.slot.stats.clone(),
-            )?;
+            let sentinel = Xfer::new(u64::MAX, 0, span, r.slot.index, events, &r.slot.stats)?;
             runs.push((set, sentinel), GFP_KERNEL)?;
         }
         let mut tracked = 0;

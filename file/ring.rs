@@ -114,8 +114,8 @@ impl OpenFile {
             u64::from(idx),
             len,
             ring.chan,
-            self.events.clone(),
-            slot.stats.clone(),
+            &self.events,
+            &slot.stats,
         )?;
         let at = Some((&ring.buf, off));
         let (src, dst) = match ring.dir {

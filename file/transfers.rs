@@ -270,8 +270,8 @@ impl OpenFile {
                 req.user_data,
                 req.len,
                 req.chan,
-                self.events.clone(),
-                r.slot.stats.clone(),
+                &self.events,
+                &r.slot.stats,
             )?;
             inner.entries.push(
                 XferEntry {

@@ -59,6 +59,14 @@ ls /sys/class/dma | tr '\n' ' '; echo
 
 check module_load load
 check misc_device test -c /dev/axi-dma0
+# Time statistics are off by default (they cost clock reads per transfer): a copy counts
+# transfers and bytes but no latency or busy time; `timing on` starts them (for the
+# statistics checks further down).
+st=/sys/kernel/debug/axi-dma0/stats
+check stats_timing_off_by_default sh -c "axidma copy 64k --verify >/dev/null &&
+  awk 'NR == 2 && \$2 >= 1 && \$3 >= 65536 && \$7 == 0 && \$9 == 0 {ok=1} END {exit !ok}' $st"
+check stats_timing_on sh -c "echo timing on > $st && axidma copy 64k --verify >/dev/null &&
+  awk 'NR == 2 && \$7 > 0 && \$9 > 0 {ok=1} END {exit !ok}' $st"
 # The module's in-kernel unit tests (KUnit, run when it loads): one result per test case
 # and per suite, and every suite the module has must have reported.
 dmesg | sed -n 's/^\[[^]]*\]  *\(not ok\|ok\) [0-9][0-9]* \([a-z][a-z0-9_]*\).*/\1 \2/p' > /tmp/kunit.txt
@@ -76,7 +84,7 @@ dev=dma-user  # the GDMA/PL330 client node of both QEMU device trees
 run_ctests
 # Registered user memory: the device-wide max_pinned_bytes (pins 64 MiB); the CLI's copy
 # between two registered ranges of its own memory, and from an imported system-heap dma-buf.
-run_ctests usermem_limit
+run_ctests usermem_limit usermem_file_limit
 check cli_copy_user_memory sh -c "axidma copy 3M --verify --user-memory | grep -q verified"
 # (512 KiB: the system heap's segments then stay at 64 KiB, what the ZynqMP GDMA declares.)
 check cli_copy_import_heap sh -c "axidma copy 512k --verify --import-heap system | grep -q verified"

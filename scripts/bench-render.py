@@ -33,6 +33,8 @@ def header(board, data):
     k = data.get("kernel", {})
     clock = ("QEMU `-icount` (guest instructions, 1 ns each, independent of the host's load)"
              if data.get("icount") else "wall-clock time under QEMU (noisy)")
+    if data.get("cpus"):
+        clock += f", {data['cpus']} CPU online (`maxcpus={data['cpus']}`)"
     flavour = {"bench": "the bench kernel (no debugging options)",
                "test": "the test kernel (KASAN where supported, lockdep, DMA-API debug, kmemleak)"}
     return [f"### {board}", "",

@@ -28,15 +28,21 @@ for b in $boards; do
   # investigated): that board uses wall-clock time unless BENCH_ICOUNT is set.
   icount=${BENCH_ICOUNT_SET:-}
   [ -n "$icount" ] || { [ "$b" = zc702 ] && icount=0 || icount=1; }
-  BENCH_ICOUNT=$icount "$REPO/scripts/run-board.sh" "$b" bench >/dev/null
+  # One CPU online (maxcpus=1; BENCH_CPUS to change) under -icount: with four, a vCPU
+  # spinning on a lock whose holder's vCPU is not running counts instructions no board
+  # would execute, until QEMU switches vCPUs (scripts/profile.sh measured
+  # queued_spin_lock_slowpath at 90% of a transfer's instructions that way), and boots
+  # disagreed by up to 3x. zc702 runs on one CPU anyway.
+  cpus=${BENCH_CPUS:-}; if [ -z "$cpus" ] && [ "$icount" = 1 ]; then cpus=1; fi
+  GUEST_APPEND=${cpus:+maxcpus=$cpus }${GUEST_APPEND:-} BENCH_ICOUNT=$icount "$REPO/scripts/run-board.sh" "$b" bench >/dev/null
   l=$(board_log "$b" bench)
   section "$l" BENCH > "$out/$b.bench.json"
   section "$l" DMATEST > "$out/$b.dmatest.json"
   section "$l" LOOPBACK > "$out/$b.loopback.json"
   section "$l" MEMORY > "$out/$b.memory.json"
-  python3 - "$out" "$b" "$KFLAVOUR" "$icount" "$(kver)" <<'PY' || die "$b: no benchmark output (see $l)"
+  python3 - "$out" "$b" "$KFLAVOUR" "$icount" "$(kver)" "$cpus" <<'PY' || die "$b: no benchmark output (see $l)"
 import json, sys
-out, b, flavour, icount, kver = sys.argv[1:]
+out, b, flavour, icount, kver, cpus = sys.argv[1:]
 def part(name, required):
     try:
         return json.load(open(f"{out}/{b}.{name}.json"))
@@ -50,6 +56,7 @@ d["loopback"] = part("loopback", False)
 d["memory"] = part("memory", False)
 d["kernel"] = {"series": kver, "flavour": flavour}
 d["icount"] = icount == "1"
+d["cpus"] = int(cpus) if cpus else None
 json.dump(d, open(f"{out}/{b}.json", "w"), indent=1)
 PY
   rm -f "$out/$b".{bench,dmatest,loopback,memory}.json

@@ -17,6 +17,8 @@ done
 "$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_lifetime" "$REPO/userspace-test/axi_dma_lifetime.c" \
   "$REPO/userspace-test/provider_params.c" "$REPO/lib/c/axidma.c"
 "$cc" "${cflags[@]}" -pthread -o "$out/axi_dma_abuse" "$REPO/userspace-test/axi_dma_abuse.c" "$REPO/lib/c/axidma.c"
+# scripts/profile.sh's guest workload (a profiling marker around one kind of transfer loop).
+"$cc" "${cflags[@]}" -o "$out/prof_load" "$REPO/scripts/profile/prof_load.c" "$REPO/lib/c/axidma.c"
 # The conformance test: raw ioctls against the documented ABI, no library (only the test
 # provider's parameter helper).
 "$cc" "${cflags[@]}" -o "$out/axi_dma_conformance" "$REPO/userspace-test/axi_dma_conformance.c" \

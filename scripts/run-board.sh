@@ -6,6 +6,9 @@
 # it ended. SERIES (or $KVER) picks the kernel series, 7.2 or 7.3; default: the newest fetched.
 # MODE conformance: only the conformance test (guest/conformance.sh), on the test setup;
 # MODE python: only the Python package's suite (guest/python.sh), likewise.
+# MODE profile: scripts/profile.sh's workloads ($PROFILE_WORKLOADS) under its QEMU plugin
+# ($QEMU_EXTRA holds the -plugin arguments), on Debian's QEMU (the patched one is built
+# without plugin support).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 b=${1:?board}; mode=${2:-test}
@@ -18,8 +21,10 @@ exec 9>"$log.lock"
 flock -w 1200 9 || die "another run of $b is still going"
 timeout_s=${GUEST_TIMEOUT:-900}
 
-ko=$("$REPO/scripts/build-module.sh" "$b")
-ubin=$("$REPO/scripts/build-userspace.sh" "$b")
+# AXI_DMA_KO / AXI_DMA_UBIN: a module and user-space directory built elsewhere, for A/B
+# experiments (e.g. scripts/profile.sh against an older revision of the driver).
+ko=${AXI_DMA_KO:-$("$REPO/scripts/build-module.sh" "$b")}
+ubin=${AXI_DMA_UBIN:-$("$REPO/scripts/build-userspace.sh" "$b")}
 "$REPO/scripts/build-dtbs.sh"
 # Test and bench runs carry Python and numpy (the axidma package's suite and benchmark).
 gp=0; case $mode in test|bench|python) gp=1 ;; esac
@@ -51,18 +56,21 @@ zynq_smp=; case $mode in test|conformance|python) zynq_smp="-smp 2" ;; esac
 case $b in
   zcu102)
     qemu=("$qemu_aarch64" -M xlnx-zcu102 -smp 4 -m 2G -serial mon:stdio
-          -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} axisizes=${BENCH_SIZES:-default} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
+          -append "console=ttyPS0 earlycon=cdns,mmio,0xFF000000,115200n8 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} axisizes=${BENCH_SIZES:-default} axiprof=${PROFILE_WORKLOADS:-none} ${GUEST_APPEND:-}loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
   zc702)
     qemu=("$qemu_arm" -M xilinx-zynq-a9 $zynq_smp -m 1024 -serial null -serial mon:stdio
-          -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} axisizes=${BENCH_SIZES:-default} loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
+          -append "console=ttyPS0,115200 rdinit=/init axitest=$mode axiboard=$b axisoak=${SOAK_SECONDS:-600} axiseed=${FUZZ_SEED:-1} axisizes=${BENCH_SIZES:-default} axiprof=${PROFILE_WORKLOADS:-none} ${GUEST_APPEND:-}loglevel=7 kmemleak=on panic=3 softlockup_panic=1") ;;
 esac
 # BENCH_ICOUNT=1 (make bench's default): deterministic instruction counting, so the guest's
 # clock counts guest instructions (1 ns each) instead of host time: the benchmark's times
 # become instruction counts, free of the host's scheduling noise.
+# GUEST_APPEND: more kernel parameters (with a trailing space), e.g. "maxcpus=1 ".
+# QEMU_EXTRA: more QEMU arguments (word-split), e.g. scripts/profile.sh's -plugin.
+read -r -a extra <<< "${QEMU_EXTRA:-}"
 icount=(); if [ "$mode" = bench ] && [ "${BENCH_ICOUNT:-0}" = 1 ]; then icount=(-icount shift=0,sleep=off); fi
 log "booting $b ($mode, Linux $KVER, $(kflavour) kernel${icount:+, -icount}); serial log: $log"
 set +e
-timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" "${icount[@]}" -nographic -no-reboot -audio none \
+timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" "${icount[@]}" ${extra[@]+"${extra[@]}"} -nographic -no-reboot -audio none \
   -kernel "$kimg" -dtb "$dtb" -initrd "$initrd" </dev/null >"$log" 2>&1
 rc=$?
 set -e

@@ -173,6 +173,25 @@ if python3 "$REPO/scripts/bench-render.py" "$sample/py" python:sample="$sample/p
 else
   fail bench_render_python "scripts/bench-render.py did not render the Python row"
 fi
+# The profiler's report (scripts/profile.sh) on a made-up guest log and plugin dumps: one
+# workload of 10 transfers, 1000 kernel instructions in two functions (one in the module),
+# 50 in user space; dump 0 (boot) must be ignored.
+cat > "$sample/g.log" <<'L'
+@@KSYM ffff800080001000 do_one_thing
+@@KSYM ffff800080002000 other_thing
+@@KSYM ffff800090000000 _RNvCs1234_7axi_dma5start [axi_dma_mod]
+@@PROF-WINDOW floor 4096 1 10
+L
+printf 'ffff800080001000 5 1000000\n' > "$sample/d.0"
+printf 'ffff800080001010 4 150\nffff800090000010 10 40\n400000 5 10\n' > "$sample/d.1"
+if out=$(python3 "$REPO/scripts/profile/report.py" "$sample/g.log" "$sample/d" 2>&1) \
+   && echo "$out" | grep -q '| floor 4096 B depth 1 | 105 | 100 | 5 | 40 |' \
+   && echo "$out" | grep -q '| 60.0 | 57.1% | `do_one_thing` |' \
+   && grep -q "axi_dma::start \[axi_dma_mod\]" "$sample/d.functions.tsv"; then
+  pass profile_report
+else
+  fail profile_report "scripts/profile/report.py: $out"
+fi
 rm -rf "$sample"
 
 # ---------------------------------------------------------------- the emulated boards

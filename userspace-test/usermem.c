@@ -347,6 +347,39 @@ static int t_usermem_limit(void)
 	return 0;
 }
 
+/* max_file_pinned_bytes (128 MiB by default) bounds one file's registered memory: two
+ * distinct 64 MiB ranges fill it, one more page is refused (ENOSPC) while another file may
+ * still register (the device's 256 MiB is not reached); freeing one range makes room. */
+static int t_usermem_file_limit(void)
+{
+	const uint64_t n = 64 << 20;
+	struct axidma_dev d, e;
+	struct axidma_buf a, b, c;
+	long long p0 = pins();
+	uint8_t *p, *q;
+
+	if (open_dev(&d)) return -1;
+	if (d.info.max_buffer_size < n) {
+		axidma_close(&d);
+		FAIL("max_buffer_size %llu < 64 MiB", (unsigned long long)d.info.max_buffer_size);
+	}
+	p = mmap(NULL, 2 * n + PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(p != MAP_FAILED, "mmap");
+	q = p + 2 * n;
+	EXPECT_OK(axidma_register(&d, chan, p, n, AXI_DMA_REGISTER_TO_DEVICE, &a));
+	EXPECT_OK(axidma_register(&d, chan, p + n, n, AXI_DMA_REGISTER_TO_DEVICE, &b));
+	EXPECT_ERR(axidma_register(&d, chan, q, PG, AXI_DMA_REGISTER_TO_DEVICE, &c), ENOSPC);
+	if (open_dev(&e)) return -1;
+	EXPECT_OK(axidma_register(&e, chan, q, PG, AXI_DMA_REGISTER_TO_DEVICE, &c));
+	axidma_close(&e);
+	EXPECT_OK(axidma_buf_free(&d, &a));
+	EXPECT_OK(axidma_register(&d, chan, q, PG, AXI_DMA_REGISTER_TO_DEVICE, &c)); /* room again */
+	axidma_close(&d);
+	CHECK(pins_back_to(p0), "pinned after close: %lld, want %lld", pins(), p0);
+	munmap(p, 2 * n + PG);
+	return 0;
+}
+
 /* Registered memory on a slave channel pair (run with -d on a loopback node): one run is
  * one descriptor; a scattered range is one scatter list, which the test provider refuses
  * like an AXI DMA without scatter-gather (EINVAL); rings need one run (EINVAL). */
@@ -423,6 +456,7 @@ const struct test usermem_tests[] = {
 	{ "usermem_copy", t_usermem_copy, 1 },
 	{ "usermem_lifetime", t_usermem_lifetime, 1 },
 	{ "usermem_limit", t_usermem_limit, 0 },
+	{ "usermem_file_limit", t_usermem_file_limit, 0 },
 	{ "usermem_loop", t_usermem_loop, 0 },
 	{ "usermem_axi", t_usermem_axi, 0 },
 	{ 0 }

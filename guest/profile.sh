@@ -1,0 +1,17 @@
+#!/bin/sh
+# The guest half of scripts/profile.sh: the kernel's text symbols (the host maps the
+# plugin's program counters to functions with them), then each workload of axiprof= on
+# the kernel command line (MODE:SIZE:DEPTH:ITERS,...) run by prof_load between two
+# profiling markers.
+. /guest/lib.sh
+dmesg -n 1
+load || exit 1
+# Text symbols of the kernel and of the loaded modules, as the kernel placed them.
+awk '$2 ~ /^[tT]$/ {print "@@KSYM", $1, $3, $4}' /proc/kallsyms
+for w in $(sed -n 's/.*axiprof=\([a-z0-9:,]*\).*/\1/p' /proc/cmdline | tr ',' ' '); do
+  # shellcheck disable=SC2046
+  set -- $(echo "$w" | tr ':' ' ')
+  echo "@@PROF-WINDOW $1 $2 $3 $4"
+  prof_load "$1" "$2" "$3" "$4" || echo "@@PROF-FAILED $w"
+done
+rmmod axi_dma_mod

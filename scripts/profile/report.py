@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/profile.sh's report: guest instructions per transfer, per kernel function.
+
+Usage: report.py GUEST.LOG DUMP-PREFIX [TOP]
+GUEST.LOG holds the guest's text symbols (@@KSYM addr name [module]) and its workloads
+(@@PROF-WINDOW mode size depth iters); DUMP-PREFIX.N are insn-profile.c's dumps, the
+workload k being dump 2k+1 (dump 0 runs from boot to the first marker).
+"""
+import bisect
+import re
+import subprocess
+import sys
+from collections import defaultdict
+
+
+def demangle(names):
+    try:
+        r = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True, check=True)
+        out = r.stdout.splitlines()
+        if len(out) == len(names):
+            # Crate hashes add nothing here.
+            return [re.sub(r"\[[0-9a-f]+\]", "", n) for n in out]
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return names
+
+
+def main():
+    log, prefix = sys.argv[1], sys.argv[2]
+    top = int(sys.argv[3]) if len(sys.argv) > 3 else 25
+    syms, windows, failed = [], [], []
+    for line in open(log, errors="replace"):
+        p = line.split()
+        if not p:
+            continue
+        if p[0] == "@@KSYM" and len(p) >= 3:
+            mod = p[3].strip("[]") if len(p) > 3 else ""
+            syms.append((int(p[1], 16), p[2], mod))
+        elif p[0] == "@@PROF-WINDOW" and len(p) == 5:
+            windows.append((p[1], int(p[2]), int(p[3]), int(p[4])))
+        elif p[0] == "@@PROF-FAILED":
+            failed.append(p[1])
+    if not syms or not windows:
+        sys.exit("report.py: no symbols or no workloads in the guest log")
+    if failed:
+        sys.exit("report.py: workloads failed in the guest: " + ", ".join(failed))
+    syms.sort()
+    addrs = [s[0] for s in syms]
+    names = demangle([s[1] for s in syms])
+    lowest = addrs[0]
+
+    def where(pc):
+        if pc < lowest:
+            return "[user space]"
+        i = bisect.bisect_right(addrs, pc) - 1
+        mod = syms[i][2]
+        return f"{names[i]}" + (f" [{mod}]" if mod else "")
+
+    results = []
+    for k, (mode, size, depth, iters) in enumerate(windows):
+        per = defaultdict(int)
+        try:
+            f = open(f"{prefix}.{2 * k + 1}")
+        except OSError:
+            sys.exit(f"report.py: no dump for workload {k}")
+        for line in f:
+            pc, insns, n = line.split()
+            per[where(int(pc, 16))] += int(insns) * int(n)
+        results.append(((mode, size, depth, iters), per))
+
+    # Every function of every workload, for diffs (e.g. the driver's loop minus the floor).
+    with open(f"{prefix}.functions.tsv", "w") as t:
+        for (mode, size, depth, iters), per in results:
+            for name, v in sorted(per.items(), key=lambda kv: -kv[1]):
+                t.write(f"{mode}:{size}:{depth}\t{v / iters:.1f}\t{name}\n")
+    print("Guest instructions per transfer (QEMU TCG plugin count; DMA copies are host work, not counted)\n")
+    print("| workload | total | kernel | user space | our module |")
+    print("|---|---:|---:|---:|---:|")
+    for (mode, size, depth, iters), per in results:
+        tot = sum(per.values())
+        user = per.get("[user space]", 0)
+        ours = sum(v for k, v in per.items() if k.endswith("[axi_dma_mod]"))
+        print(f"| {mode} {size} B depth {depth} | {tot / iters:.0f} | {(tot - user) / iters:.0f} "
+              f"| {user / iters:.0f} | {ours / iters:.0f} |")
+    for (mode, size, depth, iters), per in results:
+        tot = sum(per.values())
+        print(f"\n## {mode}, {size} B, depth {depth}, {iters} transfers: {tot / iters:.0f} instructions per transfer\n")
+        print("| instructions/transfer | share | function |")
+        print("|---:|---:|---|")
+        for name, v in sorted(per.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"| {v / iters:.1f} | {100 * v / tot:.1f}% | `{name}` |")
+
+
+if __name__ == "__main__":
+    main()
