@@ -79,6 +79,26 @@ int main(int argc, char **argv)
 		marker();
 		if (r)
 			return die("kbench", errno);
+	} else if (!strcmp(mode, "pipelined")) {
+		struct axi_dma_completion c[64];
+		uint32_t inflight = 0, done = 0, sent = 0, slot = 0;
+		marker();
+		while (done < iters) {
+			while (inflight < depth && sent < iters) {
+				uint64_t off = (uint64_t)(slot++ % depth) * size;
+				int64_t id = axidma_submit_memcpy(&d, chan, &t, off, &s, off, size, sent);
+				if (id < 0)
+					return die("submit", (int)id);
+				sent++;
+				inflight++;
+			}
+			r = axidma_reap(&d, c, 64, 1, 5000, NULL);
+			if (r < 0)
+				return die("reap", r);
+			inflight -= (uint32_t)r;
+			done += (uint32_t)r;
+		}
+		marker();
 	} else if (!strcmp(mode, "blocking")) {
 		marker();
 		for (uint32_t i = 0; i < iters; i++)
