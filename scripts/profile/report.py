@@ -26,6 +26,34 @@ def demangle(names):
     return names
 
 
+# Where a function belongs, for the per-part summary (first match wins).
+PARTS = [
+    ("our module", re.compile(r"\[axi_dma_mod\]$")),
+    ("user space", re.compile(r"^\[user space\]$")),
+    ("Rust helpers (refcounts, atomics, locks)", re.compile(r"^rust_helper_")),
+    # pl330.c's static helpers have generic names (_setup_req, _start, ...).
+    ("DMA provider + dmaengine", re.compile(
+        r"^(zynqmp_dma|pl330|_?xilinx_dma|xilinx_|dma_|dmaengine|__dma|_setup_req|_start|_trigger|"
+        r"_until_dmac_idle|_emit_|_bursts|_loop|_prepare_ccr|fill_px|get_burst_len|pluck_desc|"
+        r"_state|_stop|mark_free|_dmov|_ldst|_sendev|_wfp|_dmaend|_dmago|_bursts|_thrd_active|"
+        r"add_desc|_chan_ns)")),
+    ("system call entry/exit, user copies", re.compile(
+        r"^(el0|ret_to_user|invoke_syscall|do_el0_svc|__arm64_sys_ioctl|__se_sys_ioctl|sys_ioctl|"
+        r"do_vfs_ioctl|vfs_ioctl|fdget|fdput|__fget|vector_swi|ret_fast_syscall|__arch_copy|"
+        r"arm_copy_|__copy_|_copy_|copy_from_user|copy_to_user|__get_user|__put_user|vectors|"
+        r"local_daif|syscall_|__sys_trace|el0t_)")),
+    ("locks (mutex, spinlock)", re.compile(r"(spin_lock|spin_unlock|mutex_lock|mutex_unlock|queued_|_raw_)")),
+    ("memcpy/memset", re.compile(r"(__pi_mem|^mem(cpy|set|move)|^__mem(cpy|set|move))")),
+]
+
+
+def part_of(name):
+    for part, rx in PARTS:
+        if rx.search(name):
+            return part
+    return "scheduler, interrupts, wake-ups, other kernel"
+
+
 def main():
     log, prefix = sys.argv[1], sys.argv[2]
     top = int(sys.argv[3]) if len(sys.argv) > 3 else 25
@@ -83,6 +111,19 @@ def main():
         ours = sum(v for k, v in per.items() if k.endswith("[axi_dma_mod]"))
         print(f"| {mode} {size} B depth {depth} | {tot / iters:.0f} | {(tot - user) / iters:.0f} "
               f"| {user / iters:.0f} | {ours / iters:.0f} |")
+    print("\nBy part (instructions per transfer):\n")
+    names = [part for part, _ in PARTS] + ["scheduler, interrupts, wake-ups, other kernel"]
+    print("| part | " + " | ".join(f"{m} {sz} d{dp}" for (m, sz, dp, _), _ in results) + " |")
+    print("|---|" + "---:|" * len(results))
+    sums = []
+    for _, per in results:
+        by = defaultdict(int)
+        for name, v in per.items():
+            by[part_of(name)] += v
+        sums.append(by)
+    for part in names:
+        row = [f"{sums[i][part] / w[3]:.0f}" for i, (w, _) in enumerate(results)]
+        print(f"| {part} | " + " | ".join(row) + " |")
     for (mode, size, depth, iters), per in results:
         tot = sum(per.values())
         print(f"\n## {mode}, {size} B, depth {depth}, {iters} transfers: {tot / iters:.0f} instructions per transfer\n")
