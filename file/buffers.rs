@@ -211,6 +211,25 @@ impl BufTable {
             .ok_or(ENOENT)
     }
 
+    /// Buffers `a` and `b` (either `None`) in one lookup, each `None` if there is no such
+    /// buffer: a memcpy's two operands under one lock.
+    pub(super) fn get_pair(
+        &self,
+        a: Option<u32>,
+        b: Option<u32>,
+    ) -> (Option<Arc<Buffer>>, Option<Arc<Buffer>>) {
+        let inner = self.inner.lock();
+        let find = |id: Option<u32>| {
+            let id = id?;
+            inner
+                .slots
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.buf.clone())
+        };
+        (find(a), find(b))
+    }
+
     /// Drops every buffer reference of the table (the file is released).
     pub(super) fn clear(&self) {
         let slots = core::mem::take(&mut self.inner.lock().slots);
@@ -419,7 +438,20 @@ impl OpenFile {
         len: u64,
         device_writes: bool,
     ) -> Result<Arc<Buffer>> {
-        let b = self.bufs.get(id)?;
+        self.check_operand(slot, self.bufs.get(id)?, id, off, len, device_writes)
+    }
+
+    /// [`OpenFile::dma_operand`]'s checks on buffer `b` (whose id is `id`), looked up by the
+    /// caller.
+    pub(super) fn check_operand(
+        &self,
+        slot: &ChanSlot,
+        b: Arc<Buffer>,
+        id: u32,
+        off: u64,
+        len: u64,
+        device_writes: bool,
+    ) -> Result<Arc<Buffer>> {
         b.check_range(off, len)?;
         let allowed = if device_writes {
             b.device_may_write()

@@ -212,17 +212,30 @@ impl OpenFile {
         if !slot.supports(dir) {
             return Err(refuse_direction(dev, req.chan, "xfer"));
         }
-        let src = match dir {
-            TransferDirection::DevToMem => None,
-            _ => Some((
-                self.dma_operand(slot, req.src_buf, req.src_off, req.len, false)?,
+        // Both operands in one lookup of the buffer table; checked in order, source first.
+        let (src_id, dst_id) = (
+            (dir != TransferDirection::DevToMem).then_some(req.src_buf),
+            (dir != TransferDirection::MemToDev).then_some(req.dst_buf),
+        );
+        let (src_buf, dst_buf) = self.bufs.get_pair(src_id, dst_id);
+        let src = match src_id {
+            None => None,
+            Some(id) => Some((
+                self.check_operand(
+                    slot,
+                    src_buf.ok_or(ENOENT)?,
+                    id,
+                    req.src_off,
+                    req.len,
+                    false,
+                )?,
                 req.src_off,
             )),
         };
-        let dst = match dir {
-            TransferDirection::MemToDev => None,
-            _ => Some((
-                self.dma_operand(slot, req.dst_buf, req.dst_off, req.len, true)?,
+        let dst = match dst_id {
+            None => None,
+            Some(id) => Some((
+                self.check_operand(slot, dst_buf.ok_or(ENOENT)?, id, req.dst_off, req.len, true)?,
                 req.dst_off,
             )),
         };
