@@ -59,6 +59,7 @@ use crate::{
 
 mod buffers;
 mod completions;
+mod foreign;
 mod kbench;
 mod ring;
 mod transfers;
