@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The registry of a bound device's live buffers and open files' address spaces (what an
-//! unbind must reach), and the device-wide charge of registered user memory.
+//! unbind must reach), and the accounts of registered user memory (the device's and each
+//! open file's).
 
 use kernel::{
     prelude::*,

@@ -60,6 +60,16 @@ struct BufTableInner {
     next_id: u32,
 }
 
+impl BufTableInner {
+    /// Buffer `id`, if the file has it.
+    fn find(&self, id: u32) -> Option<Arc<Buffer>> {
+        self.slots
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.buf.clone())
+    }
+}
+
 /// The buffers of an open file, by id and by mmap offset.
 #[pin_data]
 pub(super) struct BufTable {
@@ -199,13 +209,7 @@ impl BufTable {
 
     /// Buffer `id` (`ENOENT` if this file has none).
     pub(super) fn get(&self, id: u32) -> Result<Arc<Buffer>> {
-        self.inner
-            .lock()
-            .slots
-            .iter()
-            .find(|b| b.id == id)
-            .map(|b| b.buf.clone())
-            .ok_or(ENOENT)
+        self.inner.lock().find(id).ok_or(ENOENT)
     }
 
     /// Buffers `a` and `b` (either `None`) in one lookup, each `None` if there is no such
@@ -216,15 +220,10 @@ impl BufTable {
         b: Option<u32>,
     ) -> (Option<Arc<Buffer>>, Option<Arc<Buffer>>) {
         let inner = self.inner.lock();
-        let find = |id: Option<u32>| {
-            let id = id?;
-            inner
-                .slots
-                .iter()
-                .find(|s| s.id == id)
-                .map(|s| s.buf.clone())
-        };
-        (find(a), find(b))
+        (
+            a.and_then(|id| inner.find(id)),
+            b.and_then(|id| inner.find(id)),
+        )
     }
 
     /// Drops every buffer reference of the table (the file is released).
@@ -232,6 +231,15 @@ impl BufTable {
         let slots = core::mem::take(&mut self.inner.lock().slots);
         // Freed (if nothing else holds them) outside the lock.
         drop(slots);
+    }
+}
+
+/// The DMA direction of buffer memory whose flags decoded to `d` (ALLOC, REGISTER, IMPORT).
+pub(super) fn direction(d: CachedDir) -> DataDirection {
+    match d {
+        CachedDir::Both => DataDirection::Bidirectional,
+        CachedDir::ToDevice => DataDirection::ToDevice,
+        CachedDir::FromDevice => DataDirection::FromDevice,
     }
 }
 
@@ -244,11 +252,7 @@ impl OpenFile {
                 dev_dbg!(self.dev(), "alloc: bad flags {:#x}\n", f.0);
                 EINVAL
             })?
-            .map(|d| match d {
-                CachedDir::Both => DataDirection::Bidirectional,
-                CachedDir::ToDevice => DataDirection::ToDevice,
-                CachedDir::FromDevice => DataDirection::FromDevice,
-            });
+            .map(direction);
         if req.pad != 0 {
             return Err(EINVAL);
         }

@@ -10,31 +10,34 @@ use kernel::{
     prelude::*, //
 };
 
-use super::OpenFile;
+use super::{
+    buffers::direction,
+    OpenFile, //
+};
 use crate::{
     buffer::{
         Buffer,
         PinCharge, //
     },
-    uapi::{
-        self,
-        CachedDir, //
-    },
+    uapi,
 };
 
 impl OpenFile {
+    /// The direction REGISTER's and IMPORT's flags ask for (`what` names the ioctl in the
+    /// debug message of a refusal).
+    fn register_direction(&self, flags: u32, what: &str) -> Result<DataDirection> {
+        uapi::decode_register_flags(flags)
+            .map(direction)
+            .map_err(|f| {
+                dev_dbg!(self.dev(), "{}: bad flags {:#x}\n", what, f.0);
+                EINVAL
+            })
+    }
+
     /// `AXI_DMA_IOC_REGISTER`: pins and maps a range of the caller's memory as a buffer.
     pub(crate) fn register(&self, req: &uapi::Register) -> Result<uapi::Register> {
         let l = &self.shared.limits;
-        let dir = match uapi::decode_register_flags(req.flags) {
-            Ok(CachedDir::Both) => DataDirection::Bidirectional,
-            Ok(CachedDir::ToDevice) => DataDirection::ToDevice,
-            Ok(CachedDir::FromDevice) => DataDirection::FromDevice,
-            Err(f) => {
-                dev_dbg!(self.dev(), "register: bad flags {:#x}\n", f.0);
-                return Err(EINVAL);
-            }
-        };
+        let dir = self.register_direction(req.flags, "register")?;
         let page = kernel::page::PAGE_SIZE as u64;
         if (req.addr | req.size) & (page - 1) != 0 {
             dev_dbg!(self.dev(), "register: address or size not page-aligned\n");
@@ -97,15 +100,7 @@ impl OpenFile {
 
     /// `AXI_DMA_IOC_IMPORT`: another driver's dma-buf as a buffer.
     pub(crate) fn import(&self, req: &uapi::Import) -> Result<uapi::Import> {
-        let dir = match uapi::decode_register_flags(req.flags) {
-            Ok(CachedDir::Both) => DataDirection::Bidirectional,
-            Ok(CachedDir::ToDevice) => DataDirection::ToDevice,
-            Ok(CachedDir::FromDevice) => DataDirection::FromDevice,
-            Err(f) => {
-                dev_dbg!(self.dev(), "import: bad flags {:#x}\n", f.0);
-                return Err(EINVAL);
-            }
-        };
+        let dir = self.register_direction(req.flags, "import")?;
         let slot = self.chan(req.chan)?;
         let max = self.shared.limits.max_buffers as usize;
         if self.bufs.len() >= max {
