@@ -13,9 +13,16 @@
 //! # Locking
 //!
 //! Order: `mmap_lock` -> a ring's lock -> a channel's state (`chan.rs`) -> the provider's
-//! locks. The buffer, transfer and ring *tables* are leaves: held only to look up, insert
-//! or remove entries, never across another lock, a DMA call or a user copy. No lock is held
-//! while user memory is read or written (that is `ioctl.rs`'s job, before and after).
+//! locks. The buffer, transfer and ring *tables* are held only to look up, insert or remove
+//! entries, never across a DMA call or a user copy; the only lock taken inside one is the
+//! record pool's spinlock (`xfer.rs`, a leaf), when REAP hands records back. No lock is
+//! held while user memory is read or written (that is `ioctl.rs`'s job, before and after).
+//!
+//! A submission takes, each once and uncontended in a steady pipeline: the buffer table's
+//! lock (the operands' references), the record pool's spinlock (a recycled record), the
+//! transfer table's lock (non-blocking transfers only: a blocking one is its caller's until
+//! a signal interrupts it, see `file/transfers.rs`) and the channel's lock (its list and its
+//! provider channel, shared by every file). Completion takes one: the file's wait queue.
 
 use kernel::{
     prelude::*,

@@ -54,6 +54,9 @@ pub(crate) struct Events {
     pub(crate) wq: WaitQueue,
     /// Incremented (Release) on every completion; waiters sleep until it changes.
     pub(crate) seq: Atomic<u32>,
+    /// Blocking transfers of the file that are unfinished and in no table (their caller
+    /// holds them, see [`Xfer::count_unlisted`]): REAP's `pending` counts them.
+    pub(crate) unlisted: Atomic<u32>,
     /// Records of finished transfers nobody references any more, reused by
     /// [`Xfer::new`]: no allocation per transfer in steady state. A pooled record holds a
     /// reference to these events, so the pool is emptied, and closed, when the file goes
@@ -78,6 +81,7 @@ impl Events {
             pin_init!(Self {
                 wq <- WaitQueue::new(),
                 seq: Atomic::new(0),
+                unlisted: Atomic::new(0),
                 pool <- kernel::new_spinlock!(
                     Pool {
                         free,
@@ -200,6 +204,9 @@ const RESULT_CANCEL: u32 = 3;
 ///   from [`Xfer::begin`] (called before the descriptor is submitted, so a completion can
 ///   never come first) until the completing thread clears it: every `busy_begin` of the
 ///   channel's statistics is paired with one `busy_end`. Otherwise `busy` stays 0.
+/// - `unlisted` is 1 from [`Xfer::count_unlisted`] until the first [`Xfer::uncount`] (its
+///   finish, or its file giving it a table entry), and while it is 1 the transfer is
+///   counted once in its events' `unlisted`: the `xchg` lets exactly one of them uncount.
 pub(crate) struct Xfer {
     pub(crate) id: u64,
     pub(crate) user_data: u64,
@@ -217,6 +224,8 @@ pub(crate) struct Xfer {
     parts_failed: Atomic<u32>,
     /// Bytes the parts did not move.
     parts_residue: Atomic<u32>,
+    /// Counted in `events.unlisted` (see the invariants).
+    unlisted: Atomic<u32>,
     cb: CallbackRef,
     events: Arc<Events>,
     stats: Arc<ChanStats>,
@@ -253,6 +262,7 @@ impl Xfer {
             r.parts = Atomic::new(0);
             r.parts_failed = Atomic::new(0);
             r.parts_residue = Atomic::new(0);
+            r.unlisted = Atomic::new(0);
             r.cb = CallbackRef::new();
             if !Arc::ptr_eq(&r.events, events) {
                 r.events = events.clone();
@@ -278,6 +288,7 @@ impl Xfer {
                 parts: Atomic::new(0),
                 parts_failed: Atomic::new(0),
                 parts_residue: Atomic::new(0),
+                unlisted: Atomic::new(0),
                 cb: CallbackRef::new(),
                 events: events.clone(),
                 stats: stats.clone(),
@@ -401,6 +412,8 @@ impl Xfer {
         }
         // INVARIANT: `result`/`residue` are published by this Release store.
         self.state.store(DONE, Release);
+        // Before the sequence bump: a REAP woken by it no longer counts this one as pending.
+        self.uncount();
         self.events.seq.fetch_add(1, Release);
         self.events.wq.wake_up_all();
     }
@@ -413,6 +426,21 @@ impl Xfer {
             AbortCause::Cancel => RESULT_CANCEL,
         };
         self.finish(result, u32::try_from(self.len).unwrap_or(u32::MAX));
+    }
+
+    /// The transfer is a blocking one that its caller holds without a table entry: REAP's
+    /// `pending` counts it until it finishes or gets an entry. Called before it is started.
+    pub(crate) fn count_unlisted(&self) {
+        self.unlisted.store(1, Relaxed);
+        self.events.unlisted.add(1, Relaxed);
+    }
+
+    /// Stops counting the transfer as an unlisted one (it finished, or got a table entry,
+    /// which REAP counts itself); idempotent, and a no-op for the others.
+    pub(crate) fn uncount(&self) {
+        if self.unlisted.load(Relaxed) != 0 && self.unlisted.xchg(0, Relaxed) == 1 {
+            self.events.unlisted.fetch_sub(1, Relaxed);
+        }
     }
 
     /// Whether the transfer finished.

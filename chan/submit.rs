@@ -41,8 +41,9 @@ const FEED_WAIT_MS: u32 = 1000;
 
 /// How a job becomes descriptors.
 enum Plan {
-    /// One descriptor from contiguous DMA addresses (all allocated memory; the lean path).
-    One,
+    /// One descriptor from contiguous DMA addresses (all allocated memory; the lean path):
+    /// the source and destination addresses (0 where the direction has none).
+    One(u64, u64),
     /// A send or receive on scattered memory: one descriptor from a scatter list.
     Sg(SgTable),
     /// A memcpy on scattered memory: one descriptor per `(dst, src, len)` run contiguous on
@@ -62,6 +63,25 @@ pub(crate) struct Job<'a> {
     pub(crate) len: usize,
 }
 
+/// A transfer's source and destination (buffer, offset) where its direction has them,
+/// owned: [`ChanSlot::start_owned`] moves the buffer references into the channel's list,
+/// where they keep the memory allocated until the channel is done with it.
+pub(crate) type Operands = [Option<(Arc<Buffer>, u64)>; 2];
+
+impl<'a> Job<'a> {
+    /// The job that moves `len` bytes in direction `dir` between `ops` (source, destination).
+    #[inline(always)]
+    pub(crate) fn of(dir: TransferDirection, ops: &'a Operands, len: usize) -> Self {
+        let at = |o: &'a Option<(Arc<Buffer>, u64)>| o.as_ref().map(|(b, off)| (b, *off));
+        Self {
+            dir,
+            src: at(&ops[0]),
+            dst: at(&ops[1]),
+            len,
+        }
+    }
+}
+
 impl Job<'_> {
     /// Whether every buffer of the job lives on `dma_dev` (the channel's provider).
     pub(super) fn is_on(&self, dma_dev: &Device) -> bool {
@@ -79,7 +99,8 @@ impl Job<'_> {
     /// channel's lock). `E2BIG` for more than `AXI_DMA_REGISTER_MAX_RUNS` runs.
     fn plan(&self) -> Result<Plan> {
         if self.is_contiguous() {
-            return Ok(Plan::One);
+            let addr = |b: Option<(&Arc<Buffer>, u64)>| b.map_or(0, |(b, off)| b.dma_addr(off));
+            return Ok(Plan::One(addr(self.src), addr(self.dst)));
         }
         let len = self.len as u64;
         let runs_of = |b: Option<(&Arc<Buffer>, u64)>| -> Result<KVec<Seg>> {
@@ -190,8 +211,10 @@ fn submit_runs(chan: &Channel, xfer: &Arc<Xfer>, runs: &[(u64, u64, u64)]) -> Re
 impl ChanSlot {
     /// Starts one transfer for the file whose identity is `file` (its events; the transfer
     /// may report to other events, as KBENCH's do): prepares, submits and, with `issue`,
-    /// issues it (without, [`ChanSlot::issue`] does, once for a batch). `src`/`dst` are (buffer, offset) pairs whose ranges and directions the caller
-    /// checked; here they are checked to live on this channel's provider.
+    /// issues it (without, [`ChanSlot::issue`] does, once for a batch). `job`'s buffers are
+    /// borrowed: the channel's list takes references of its own. Their ranges and
+    /// directions the caller checked; here they are checked to live on this channel's
+    /// provider.
     pub(crate) fn start(
         &self,
         file: &Arc<Events>,
@@ -199,7 +222,37 @@ impl ChanSlot {
         job: Job<'_>,
         issue: bool,
     ) -> Result {
-        let Job { dir, src, dst, len } = job;
+        let plan = self.plan(&job)?;
+        self.submit_planned(file, xfer, &plan, job.dir, job.len, issue, || {
+            [
+                job.src.map(|(b, _)| b.clone()),
+                job.dst.map(|(b, _)| b.clone()),
+            ]
+        })
+    }
+
+    /// [`ChanSlot::start`] for a caller that gives its references up: `ops` (source,
+    /// destination) move into the channel's list, one reference pair per transfer, not two.
+    pub(crate) fn start_owned(
+        &self,
+        file: &Arc<Events>,
+        xfer: &Arc<Xfer>,
+        dir: TransferDirection,
+        mut ops: Operands,
+        len: usize,
+        issue: bool,
+    ) -> Result {
+        let plan = self.plan(&Job::of(dir, &ops, len))?;
+        // Taken out in place (a closure owning `ops` cost a memcpy per transfer).
+        self.submit_planned(file, xfer, &plan, dir, len, issue, || {
+            let [src, dst] = &mut ops;
+            [src.take().map(|(b, _)| b), dst.take().map(|(b, _)| b)]
+        })
+    }
+
+    /// Checks that `job`'s buffers live on this channel's provider and plans its
+    /// descriptors (before the channel's lock: scattered memory allocates).
+    fn plan(&self, job: &Job<'_>) -> Result<Plan> {
         if !job.is_on(&self.dma_dev) {
             dev_dbg!(
                 self.dev,
@@ -208,10 +261,24 @@ impl ChanSlot {
             );
             return Err(EINVAL);
         }
-        // Scattered memory: its scatter list or runs, made before the lock.
-        let plan = job
-            .plan()
-            .inspect_err(|e| dev_dbg!(self.dev, "xfer: cannot describe the memory: {:?}\n", e))?;
+        job.plan()
+            .inspect_err(|e| dev_dbg!(self.dev, "xfer: cannot describe the memory: {:?}\n", e))
+    }
+
+    /// Submits a planned transfer under the channel's lock; `hold` gives the references
+    /// its list entry keeps (called once, after the submission).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn submit_planned(
+        &self,
+        file: &Arc<Events>,
+        xfer: &Arc<Xfer>,
+        plan: &Plan,
+        dir: TransferDirection,
+        len: usize,
+        issue: bool,
+        hold: impl FnOnce() -> [Option<Arc<Buffer>>; 2],
+    ) -> Result {
         // Finished entries taken off the list, let go after the lock: up to two per
         // submission (the list stays bounded: each submission adds one), with no
         // allocation. Two plain variables, not an array: an array of four cost a 128-byte
@@ -268,12 +335,17 @@ impl ChanSlot {
                     e
                 }
             };
-            let cookie = match &plan {
+            let cookie = match plan {
                 Plan::Runs(runs) => submit_runs(chan, xfer, runs).map_err(refused)?,
-                Plan::One | Plan::Sg(_) => {
-                    let desc = match &plan {
-                        Plan::Sg(t) => chan.prep_slave_sg(t, dir),
-                        _ => job.prepare(chan),
+                Plan::One(..) | Plan::Sg(_) => {
+                    let desc = match *plan {
+                        Plan::Sg(ref t) => chan.prep_slave_sg(t, dir),
+                        Plan::One(s, d) => match dir {
+                            TransferDirection::MemToMem => chan.prep_memcpy(d, s, len),
+                            TransferDirection::MemToDev => chan.prep_slave(s, len, dir),
+                            TransferDirection::DevToMem => chan.prep_slave(d, len, dir),
+                        },
+                        Plan::Runs(_) => Err(EINVAL),
                     }
                     .map_err(refused)?;
                     xfer.begin();
@@ -289,7 +361,7 @@ impl ChanSlot {
             xfer.cookie.store(cookie, Relaxed);
             let entry = InFlight {
                 xfer: xfer.clone(),
-                _bufs: [src.map(|(b, _)| b.clone()), dst.map(|(b, _)| b.clone())],
+                _bufs: hold(),
                 bare: None,
             };
             // Capacity was reserved above: cannot fail.

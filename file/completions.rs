@@ -4,7 +4,10 @@
 
 use kernel::{
     prelude::*,
-    sync::Arc, //
+    sync::{
+        atomic::Relaxed,
+        Arc, //
+    },
 };
 
 use super::OpenFile;
@@ -24,8 +27,8 @@ use crate::{
 
 impl OpenFile {
     /// Waits for `xfer`; on timeout terminates its channel and returns `ETIMEDOUT`.
-    pub(super) fn wait_done(&self, xfer: &Arc<Xfer>, ms: u32) -> Result {
-        match xfer.wait(ms, Sleep::Interruptible) {
+    pub(super) fn wait_done(&self, xfer: &Arc<Xfer>, ms: u32, sleep: Sleep) -> Result {
+        match xfer.wait(ms, sleep) {
             WaitResult::Ready => Ok(()),
             WaitResult::Interrupted => Err(EINTR),
             WaitResult::TimedOut => {
@@ -57,6 +60,16 @@ impl OpenFile {
         xfer.outcome().unwrap_or(Outcome::Cancelled(0))
     }
 
+    /// Collects a blocking transfer its caller held without a table entry (see
+    /// `XferTable`) and returns how it ended, as [`OpenFile::collect_waited`] does.
+    pub(super) fn collect_blocking(&self, xfer: Arc<Xfer>) -> Outcome {
+        self.xfers.uncount(1);
+        self.release_freed();
+        let o = xfer.outcome().unwrap_or(Outcome::Cancelled(0));
+        recycle(xfer);
+        o
+    }
+
     /// `AXI_DMA_IOC_WAIT`.
     pub(crate) fn wait(&self, req: &uapi::Wait) -> (Option<uapi::Wait>, Result) {
         let xfer = {
@@ -71,7 +84,7 @@ impl OpenFile {
             e.waiting = true;
             e.xfer.clone()
         };
-        match self.wait_done(&xfer, self.timeout(req.timeout_ms)) {
+        match self.wait_done(&xfer, self.timeout(req.timeout_ms), Sleep::Interruptible) {
             Err(e) if e == EINTR => {
                 self.xfers.unmark_waiting(xfer.id);
                 (None, Err(EINTR))
@@ -90,39 +103,46 @@ impl OpenFile {
     }
 
     /// Moves up to `max - out.len()` finished, unwaited transfers into `out`; returns how
-    /// many are still in flight.
+    /// many are still in flight. One pass over the table under its lock; the records go
+    /// back to the pool there (the pool's spinlock nests inside the table's lock).
     fn collect(&self, out: &mut KVec<uapi::Completion>, max: usize) -> Result<u32> {
-        let mut taken = KVec::new();
-        let pending;
+        let before = out.len();
+        let mut pending = 0u32;
         {
             let mut inner = self.xfers.inner.lock();
             let mut i = 0;
-            while i < inner.entries.len() && out.len() + taken.len() < max {
-                if inner.entries[i].reapable() {
-                    taken.push(inner.entries.remove(i).map_err(|_| EINVAL)?, GFP_KERNEL)?;
-                } else {
-                    i += 1;
+            while let Some(e) = inner.entries.get(i) {
+                let done = e.xfer.is_done();
+                if done && !e.waiting && !e.blocking && out.len() < max {
+                    let o = e.xfer.outcome().unwrap_or(Outcome::Cancelled(0));
+                    // Written before the entry leaves: a failed push loses nothing.
+                    out.push(
+                        uapi::Completion {
+                            xfer_id: e.xfer.id,
+                            user_data: e.xfer.user_data,
+                            bytes: o.bytes(),
+                            error: o.errno(),
+                            chan: e.xfer.chan,
+                        },
+                        GFP_KERNEL,
+                    )?;
+                    let e = inner.entries.remove(i).map_err(|_| EINVAL)?;
+                    recycle(e.xfer);
+                    continue;
                 }
+                if !done {
+                    pending += 1;
+                }
+                i += 1;
             }
-            // CAST: at most `max_inflight` entries.
-            pending = inner.entries.iter().filter(|e| !e.xfer.is_done()).count() as u32;
+            // Blocking transfers their callers hold without an entry are counted by the
+            // events (read under the lock: one that got an entry meanwhile counts once).
+            pending += self.events.unlisted.load(Relaxed);
         }
-        if !taken.is_empty() {
+        let taken = out.len() - before;
+        self.xfers.uncount(taken);
+        if taken > 0 {
             self.release_freed();
-        }
-        for e in taken {
-            let o = e.xfer.outcome().unwrap_or(Outcome::Cancelled(0));
-            out.push(
-                uapi::Completion {
-                    xfer_id: e.xfer.id,
-                    user_data: e.xfer.user_data,
-                    bytes: o.bytes(),
-                    error: o.errno(),
-                    chan: e.xfer.chan,
-                },
-                GFP_KERNEL,
-            )?;
-            recycle(e.xfer);
         }
         Ok(pending)
     }

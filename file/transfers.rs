@@ -6,6 +6,10 @@
 use kernel::{
     prelude::*,
     sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
         Arc,
         Mutex, //
     },
@@ -27,6 +31,7 @@ use crate::{
         self,
         XferKind, //
     },
+    wait::Sleep,
     xfer::{
         recycle,
         Outcome,
@@ -37,12 +42,12 @@ use crate::{
 /// A transfer of an open file, until user space collects it.
 pub(super) struct XferEntry {
     pub(super) xfer: Arc<Xfer>,
-    /// A thread is waiting for it right now (`XFER` without `NONBLOCK`, or `WAIT`).
+    /// A thread is waiting for it right now (`WAIT`).
     pub(super) waiting: bool,
-    /// Submitted by a blocking `XFER`: never handed out by `REAP`, also when its wait was
-    /// interrupted by a signal (then `WAIT` with the id written back collects it), so that
-    /// another thread reaping on the same file cannot take it from its owner.
-    blocking: bool,
+    /// A blocking `XFER` whose wait a signal interrupted ([`XferTable::adopt`]): `WAIT` with
+    /// the id written back collects it, `REAP` never hands it out, so that another thread
+    /// reaping on the same file cannot take it from its owner.
+    pub(super) blocking: bool,
     /// The send half of a `LOOPBACK` (this entry is its receive): collected with it.
     companion: Option<u64>,
 }
@@ -57,15 +62,25 @@ impl XferEntry {
 /// The fields of an [`XferTable`] protected by its lock.
 pub(super) struct XferTableInner {
     pub(super) entries: KVec<XferEntry>,
-    next_id: u64,
 }
 
 /// The transfers of an open file that user space has not collected yet. Finished ones
 /// count against the file's limit until collected.
+///
+/// A blocking `XFER` (or `LOOPBACK`) gets no entry: its caller holds it, nobody else can
+/// know its id before the call returns, and so the common blocking round trip takes no
+/// table lock. It counts against the limit all the same (`uncollected`), and in REAP's
+/// `pending` while it runs ([`Xfer::count_unlisted`]); only if a signal interrupts its
+/// wait does it get an entry ([`XferTable::adopt`]), for `WAIT` to collect it.
 #[pin_data]
 pub(super) struct XferTable {
     #[pin]
     pub(super) inner: Mutex<XferTableInner>,
+    /// The next id: per file, increasing from 1, never reused while the file is open.
+    next_id: Atomic<u64>,
+    /// Transfers submitted and not yet collected, against `max_inflight`: the entries, and
+    /// the blocking transfers their callers hold without one.
+    uncollected: Atomic<u32>,
 }
 
 impl XferTable {
@@ -74,11 +89,28 @@ impl XferTable {
             inner <- kernel::new_mutex!(
                 XferTableInner {
                     entries: KVec::new(),
-                    next_id: 1,
                 },
                 "XferTable::inner"
             ),
+            next_id: Atomic::new(1),
+            uncollected: Atomic::new(0),
         })
+    }
+
+    /// Counts a new transfer against the limit of `max` uncollected ones and returns its
+    /// id; `EBUSY` at the limit.
+    fn reserve(&self, max: u32) -> Result<u64> {
+        if self.uncollected.fetch_add(1, Relaxed) >= max {
+            self.uncollected.fetch_sub(1, Relaxed);
+            return Err(EBUSY);
+        }
+        Ok(self.next_id.fetch_add(1, Relaxed))
+    }
+
+    /// `n` transfers were collected (or never started).
+    pub(super) fn uncount(&self, n: usize) {
+        // CAST: at most `max_inflight` (a `u32`) at once.
+        self.uncollected.fetch_sub(n as u32, Relaxed);
     }
 
     /// Whether a finished transfer waits for `REAP`.
@@ -101,6 +133,7 @@ impl XferTable {
     /// Forgets every entry (the file is released).
     pub(super) fn clear(&self) {
         let entries = core::mem::take(&mut self.inner.lock().entries);
+        self.uncount(entries.len());
         drop(entries);
     }
 
@@ -121,6 +154,49 @@ impl XferTable {
         self.with_entry(id, |e| e.waiting = false);
     }
 
+    /// Adds a non-blocking transfer.
+    fn list(&self, xfer: &Arc<Xfer>) -> Result {
+        self.inner.lock().entries.push(
+            XferEntry {
+                xfer: xfer.clone(),
+                waiting: false,
+                blocking: false,
+                companion: None,
+            },
+            GFP_KERNEL,
+        )?;
+        Ok(())
+    }
+
+    /// Gives a blocking transfer whose wait a signal interrupted an entry (with the send
+    /// half of a loopback as its `companion`), so that `WAIT` with its id collects it; REAP
+    /// never hands it out. `ENOMEM`: nothing changed.
+    fn adopt(&self, xfer: &Arc<Xfer>, companion: Option<&Arc<Xfer>>) -> Result {
+        let mut inner = self.inner.lock();
+        inner
+            .entries
+            .reserve(1 + usize::from(companion.is_some()), GFP_KERNEL)?;
+        let entry = |x: &Arc<Xfer>, companion| XferEntry {
+            xfer: x.clone(),
+            waiting: false,
+            blocking: true,
+            companion,
+        };
+        for e in Iterator::chain(
+            core::iter::once(entry(xfer, companion.map(|c| c.id))),
+            companion.map(|c| entry(c, None)),
+        ) {
+            // Capacity was reserved above: cannot fail.
+            inner.entries.push_within_capacity(e).map_err(|_| ENOMEM)?;
+        }
+        // Under the lock: REAP counts them as entries from now on, never twice.
+        xfer.uncount();
+        if let Some(c) = companion {
+            c.uncount();
+        }
+        Ok(())
+    }
+
     /// Removes transfer `id` and the send half of a loopback with it (their records go
     /// back to the pool if nothing else references them).
     pub(super) fn forget(&self, id: u64) {
@@ -139,12 +215,9 @@ impl XferTable {
             }
         }
         for e in [gone, companion].into_iter().flatten() {
+            self.uncount(1);
             recycle(e.xfer);
         }
-    }
-
-    fn set_companion(&self, id: u64, companion: u64) {
-        self.with_entry(id, |e| e.companion = Some(companion));
     }
 
     pub(super) fn find(&self, id: u64) -> Result<Arc<Xfer>> {
@@ -258,8 +331,10 @@ impl OpenFile {
         })
     }
 
-    /// Validates and starts `req`; the transfer is registered with the file. Without
-    /// `issue`, the caller issues the channel (`ChanSlot::issue`) once it submitted a batch.
+    /// Validates and starts `req`. A non-blocking transfer is registered with the file; a
+    /// blocking one is the caller's, to wait for and collect with
+    /// [`OpenFile::collect_blocking`] (see [`XferTable`]). Without `issue`, the caller
+    /// issues the channel (`ChanSlot::issue`) once it submitted a batch.
     fn submit(
         &self,
         req: &uapi::Xfer,
@@ -268,40 +343,60 @@ impl OpenFile {
         issue: bool,
     ) -> Result<Arc<Xfer>> {
         let r = self.validate(req, kind)?;
-        let xfer = {
-            let mut inner = self.xfers.inner.lock();
-            // Finished but uncollected transfers count too: they hold kernel memory.
-            let max = self.shared.limits.max_inflight as usize;
-            if inner.entries.len() >= max {
-                dev_dbg!(self.dev(), "xfer: {} transfers not yet collected\n", max);
-                return Err(EBUSY);
+        // Finished but uncollected transfers count too: they hold kernel memory.
+        let max = self.shared.limits.max_inflight;
+        let id = self.xfers.reserve(max).inspect_err(|_| {
+            dev_dbg!(self.dev(), "xfer: {} transfers not yet collected\n", max);
+        })?;
+        let made = Xfer::new(
+            id,
+            req.user_data,
+            req.len,
+            req.chan,
+            &self.events,
+            &r.slot.stats,
+        )
+        .and_then(|x| {
+            if blocking {
+                x.count_unlisted();
+            } else if let Err(e) = self.xfers.list(&x) {
+                recycle(x);
+                return Err(e);
             }
-            let id = inner.next_id;
-            inner.next_id += 1;
-            let xfer = Xfer::new(
-                id,
-                req.user_data,
-                req.len,
-                req.chan,
-                &self.events,
-                &r.slot.stats,
-            )?;
-            inner.entries.push(
-                XferEntry {
-                    xfer: xfer.clone(),
-                    waiting: blocking,
-                    blocking,
-                    companion: None,
-                },
-                GFP_KERNEL,
-            )?;
-            xfer
-        };
-        if let Err(e) = r.slot.start(&self.events, &xfer, r.job(), issue) {
-            self.xfers.forget(xfer.id);
+            Ok(x)
+        });
+        let xfer = made.inspect_err(|_| self.xfers.uncount(1))?;
+        let (slot, dir, len) = (r.slot, r.dir, r.len);
+        // The request's buffer references move into the channel's list.
+        if let Err(e) = slot.start_owned(&self.events, &xfer, dir, [r.src, r.dst], len, issue) {
+            if blocking {
+                xfer.uncount();
+                self.xfers.uncount(1);
+                recycle(xfer);
+            } else {
+                self.xfers.forget(xfer.id);
+            }
             return Err(e);
         }
         Ok(xfer)
+    }
+
+    /// A blocking transfer's wait was interrupted by a signal: it (and a loopback's send
+    /// half, `companion`) stays in flight, collected by `WAIT` with the id written back:
+    /// `EINTR`. Without memory for its entry it cannot be left behind: the call waits on
+    /// (a fatal signal still ends the wait; the process is going, and its close stops
+    /// the transfer) and returns that wait's result.
+    fn interrupted(&self, xfer: &Arc<Xfer>, companion: Option<&Arc<Xfer>>, ms: u32) -> Result {
+        if self.xfers.adopt(xfer, companion).is_ok() {
+            return Err(EINTR);
+        }
+        let mut r = Ok(());
+        for x in Iterator::chain(companion.into_iter(), core::iter::once(xfer)) {
+            if r.is_ok() {
+                r = self.wait_done(x, ms, Sleep::Killable);
+            }
+        }
+        r
     }
 
     /// `AXI_DMA_IOC_XFER`. Returns the structure to write back and the ioctl's result.
@@ -332,19 +427,18 @@ impl OpenFile {
         if nonblock {
             return (Some(out), Ok(()));
         }
-        match self.wait_done(&xfer, self.timeout(req.timeout_ms)) {
-            Err(e) if e == EINTR => {
-                // Still in flight: collected with WAIT under the id written back here.
-                self.xfers.unmark_waiting(xfer.id);
-                (Some(out), Err(EINTR))
-            }
-            r => {
-                let o = self.collect_waited(&xfer);
-                out.bytes = o.bytes();
-                out.error = o.errno();
-                (Some(out), r.and(o.error().map_or(Ok(()), Err)))
+        let ms = self.timeout(req.timeout_ms);
+        let mut waited = self.wait_done(&xfer, ms, Sleep::Interruptible);
+        if waited == Err(EINTR) {
+            waited = self.interrupted(&xfer, None, ms);
+            if waited == Err(EINTR) {
+                return (Some(out), Err(EINTR));
             }
         }
+        let o = self.collect_blocking(xfer);
+        out.bytes = o.bytes();
+        out.error = o.errno();
+        (Some(out), waited.and(o.error().map_or(Ok(()), Err)))
     }
 
     /// `AXI_DMA_XFER_LOOPBACK`: receive on `rx_chan` into the destination, send from the
@@ -390,16 +484,14 @@ impl OpenFile {
                 if let Ok(slot) = self.chan(req.rx_chan) {
                     let _ = slot.terminate(Terminator::Stop);
                 }
-                self.collect_waited(&rx);
+                self.collect_blocking(rx);
                 return (None, Err(e));
             }
         };
-        // From here on the send is collected with the receive, whatever happens.
-        self.xfers.set_companion(rx.id, tx.id);
         let ms = self.timeout(req.timeout_ms);
-        let mut waited = self.wait_done(&tx, ms);
+        let mut waited = self.wait_done(&tx, ms, Sleep::Interruptible);
         if waited.is_ok() {
-            waited = self.wait_done(&rx, ms);
+            waited = self.wait_done(&rx, ms, Sleep::Interruptible);
         }
         let mut out = uapi::Xfer {
             xfer_id: rx.id,
@@ -407,9 +499,10 @@ impl OpenFile {
         };
         if waited == Err(EINTR) {
             // Both stay in flight; WAIT on the receive's id collects both.
-            self.xfers.unmark_waiting(rx.id);
-            self.xfers.unmark_waiting(tx.id);
-            return (Some(out), Err(EINTR));
+            waited = self.interrupted(&rx, Some(&tx), ms);
+            if waited == Err(EINTR) {
+                return (Some(out), Err(EINTR));
+            }
         }
         if !rx.is_done() {
             // The send failed or timed out: nothing will arrive.
@@ -417,10 +510,11 @@ impl OpenFile {
                 let _ = slot.terminate(Terminator::Stop);
             }
         }
-        let tx_out = tx.outcome();
-        let rx_out = self.collect_waited(&rx);
+        let tx_err = tx.outcome().and_then(Outcome::error);
+        self.collect_blocking(tx);
+        let rx_out = self.collect_blocking(rx);
         out.bytes = rx_out.bytes();
-        let err = tx_out.and_then(Outcome::error).or(rx_out.error());
+        let err = tx_err.or(rx_out.error());
         out.error = err.map_or(0, |e| e.to_errno());
         (Some(out), waited.and(err.map_or(Ok(()), Err)))
     }

@@ -1961,7 +1961,8 @@ static int c_ebusy_waiting(void)
 
 
 /* Blocking XFER: ECANCELED when "another call terminated the channel meanwhile"; REAP's
- * pending counts "blocking ones included". The blocking receive runs in a forked child
+ * pending counts "blocking ones included"; its id is not WAIT's or STATUS's while its
+ * caller waits (ENOENT). The blocking receive runs in a forked child
  * (same open file), the CANCEL in the parent. */
 static int c_blocking_ecanceled(void)
 {
@@ -1992,6 +1993,14 @@ static int c_blocking_ecanceled(void)
 		CHECK(reap(fd, c, 1, 0, 0, &pend) == 0, "REAP handed out a blocking transfer");
 	}
 	CHECK(pend == 1, "REAP pending %u while a blocking receive waits, want 1", pend);
+	/* "Until then the id is the caller's alone: WAIT and STATUS on it from elsewhere get
+	 * ENOENT." The child's receive is the file's first transfer: id 1. */
+	struct axi_dma_wait w1 = { .xfer_id = 1, .timeout_ms = 100 };
+	int rw = io(fd, AXI_DMA_IOC_WAIT, &w1);
+	CHECK(rw == -ENOENT, "WAIT on the id of a blocking receive its caller waits for: %s, want ENOENT", ename(rw));
+	struct axi_dma_status s1 = { .xfer_id = 1 };
+	rw = io(fd, AXI_DMA_IOC_STATUS, &s1);
+	CHECK(rw == -ENOENT, "STATUS on the id of a blocking receive its caller waits for: %s, want ENOENT", ename(rw));
 	struct axi_dma_cancel cn = { .chan = srx };
 	OK(io(fd, AXI_DMA_IOC_CANCEL, &cn));
 	char m[64] = "";
