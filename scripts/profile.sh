@@ -6,13 +6,16 @@
 # the hottest functions (scripts/profile/report.py). A developer's tool for issue #16 ("find
 # the cost with numbers"); not part of `make test`.
 # Usage: scripts/profile.sh [BOARD] [MODE:SIZE:DEPTH:ITERS,...]   (default zcu102, the
-# floor / driver loop / blocking XFER at depth 1 and floor / driver loop / SUBMIT batches at
-# depth 8, 4 KiB). Guest instructions do not include the DMA engine's copying (QEMU does
-# that on the host): what is counted is the software's cost alone.
+# floor / driver loop / blocking XFER at depth 1 and floor / driver loop / SUBMIT batches
+# (C, then through the Rust crate) at depth 8, 4 KiB). rblocking, rpipelined and rbatch
+# run the same loops as blocking, pipelined and batch through the Rust crate (`axidma
+# prof-load`), its functions named in the report. Guest instructions do not include the
+# DMA engine's copying (QEMU does that on the host): what is counted is the software's
+# cost alone.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 b=${1:-zcu102}
-w=${2:-floor:4096:1:5000,kernel:4096:1:5000,blocking:4096:1:5000,floor:4096:8:5000,kernel:4096:8:5000,batch:4096:8:5000}
+w=${2:-floor:4096:1:5000,kernel:4096:1:5000,blocking:4096:1:5000,floor:4096:8:5000,kernel:4096:8:5000,batch:4096:8:5000,rbatch:4096:8:5000}
 export KFLAVOUR=${KFLAVOUR:-bench}
 out=${LOGDIR:-$REPO/out}/profile-$b; rm -rf "$out"; mkdir -p "$out"
 # The plugin is built against the qemu-plugin.h of the QEMU source scripts/build-qemu.sh
@@ -30,4 +33,6 @@ fi
 # with 4 CPUs on a busy host).
 GUEST_APPEND="maxcpus=${PROFILE_CPUS:-1} " LOGDIR=$out PROFILE_WORKLOADS=$w GUEST_PYTHON=0 QEMU_EXTRA="-plugin $so,out=$out/dump" \
   "$REPO/scripts/run-board.sh" "$b" profile > "$out/guest.log"
-python3 "$REPO/scripts/profile/report.py" "$out/guest.log" "$out/dump" | tee "$out/report.txt"
+# The axidma tool's functions, for the r* workloads (it is static, at fixed addresses).
+tool=${AXI_DMA_UBIN:-$CACHE/userspace-$CHECKOUT_KEY/$b/bin}/axidma
+python3 "$REPO/scripts/profile/report.py" "$out/guest.log" "$out/dump" 25 "$tool" | tee "$out/report.txt"

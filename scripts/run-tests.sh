@@ -183,7 +183,7 @@ cat > "$sample/g.log" <<'L'
 @@PROF-WINDOW floor 4096 1 10
 L
 printf 'ffff800080001000 5 1000000\n' > "$sample/d.0"
-printf 'ffff800080001010 4 150\nffff800090000010 10 40\n400000 5 10\n' > "$sample/d.1"
+printf 'ffff800080001010 4 150\nffff800090000010 10 40\n10 5 10\n' > "$sample/d.1"
 if out=$(python3 "$REPO/scripts/profile/report.py" "$sample/g.log" "$sample/d" 2>&1) \
    && echo "$out" | grep -q '| floor 4096 B depth 1 | 105 | 100 | 5 | 40 |' \
    && echo "$out" | grep -q '| 60.0 | 57.1% | `do_one_thing` |' \
@@ -191,6 +191,23 @@ if out=$(python3 "$REPO/scripts/profile/report.py" "$sample/g.log" "$sample/d" 2
   pass profile_report
 else
   fail profile_report "scripts/profile/report.py: $out"
+fi
+# ... with the axidma tool's symbols (an object whose function `tool_fn` is at 0): the
+# user-space instructions of an r* workload (`axidma prof-load`) are named, a C
+# workload's (prof_load, at the same addresses) are not.
+echo '@@PROF-WINDOW rbatch 4096 1 10' >> "$sample/g.log"
+printf 'ffff800080001000 5 1
+' > "$sample/d.2"
+printf '10 7 10
+' > "$sample/d.3"
+if printf 'void tool_fn(void) {}\n' | cc -x c -c -o "$sample/u.o" - 2>/dev/null \
+   && out=$(python3 "$REPO/scripts/profile/report.py" "$sample/g.log" "$sample/d" 25 "$sample/u.o" 2>&1) \
+   && echo "$out" | grep -q '| rbatch 4096 B depth 1 | 7 | 0 | 7 | 0 |' \
+   && echo "$out" | grep -q '`tool_fn \[user\]`' \
+   && grep -q "^floor:4096:1.*\[user space\]" "$sample/d.functions.tsv"; then
+  pass profile_report_user
+else
+  fail profile_report_user "scripts/profile/report.py with user symbols: $out"
 fi
 rm -rf "$sample"
 

@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """scripts/profile.sh's report: guest instructions per transfer, per kernel function.
 
-Usage: report.py GUEST.LOG DUMP-PREFIX [TOP]
+Usage: report.py GUEST.LOG DUMP-PREFIX [TOP [USER-BIN]]
 GUEST.LOG holds the guest's text symbols (@@KSYM addr name [module]) and its workloads
 (@@PROF-WINDOW mode size depth iters); DUMP-PREFIX.N are insn-profile.c's dumps, the
-workload k being dump 2k+1 (dump 0 runs from boot to the first marker).
+workload k being dump 2k+1 (dump 0 runs from boot to the first marker). USER-BIN: a
+static, non-position-independent guest program (the `axidma` tool) whose functions
+user-space addresses are mapped to (shown as `name [user]`); other user-space code is
+`[user space]`.
 """
 import bisect
 import re
@@ -47,7 +50,32 @@ PARTS = [
 ]
 
 
+def user_symbols(path):
+    """(sorted addresses, names) of the text symbols of the static program at `path`."""
+    syms = []
+    for nm in ("aarch64-linux-gnu-nm", "arm-linux-gnueabihf-nm", "nm"):
+        try:
+            r = subprocess.run([nm, "--defined-only", path], capture_output=True, text=True, check=True)
+        except (OSError, subprocess.CalledProcessError):
+            continue
+        for line in r.stdout.splitlines():
+            p = line.split()
+            # Mapping symbols ($a, $d, $t, $x) mark code/data runs, not functions.
+            if len(p) == 3 and p[1] in "tTwW" and not p[2].startswith("$"):
+                syms.append((int(p[0], 16) & ~1, p[2]))
+        if syms:
+            break
+    syms.sort()
+    return [a for a, _ in syms], demangle([n for _, n in syms])
+
+
+def is_user(name):
+    return name == "[user space]" or name.endswith(" [user]")
+
+
 def part_of(name):
+    if is_user(name):
+        return "user space"
     for part, rx in PARTS:
         if rx.search(name):
             return part
@@ -57,6 +85,7 @@ def part_of(name):
 def main():
     log, prefix = sys.argv[1], sys.argv[2]
     top = int(sys.argv[3]) if len(sys.argv) > 3 else 25
+    uaddrs, unames = user_symbols(sys.argv[4]) if len(sys.argv) > 4 else ([], [])
     syms, windows, failed = [], [], []
     for line in open(log, errors="replace"):
         p = line.split()
@@ -78,8 +107,13 @@ def main():
     names = demangle([s[1] for s in syms])
     lowest = addrs[0]
 
-    def where(pc):
+    def where(pc, tool):
         if pc < lowest:
+            # Only the `r*` workloads run the tool; prof_load (C) lives at the same
+            # addresses (both are static programs linked at the default address).
+            i = bisect.bisect_right(uaddrs, pc) - 1 if tool else -1
+            if i >= 0 and pc - uaddrs[i] < 1 << 16:
+                return f"{unames[i]} [user]"
             return "[user space]"
         i = bisect.bisect_right(addrs, pc) - 1
         mod = syms[i][2]
@@ -94,7 +128,7 @@ def main():
             sys.exit(f"report.py: no dump for workload {k}")
         for line in f:
             pc, insns, n = line.split()
-            per[where(int(pc, 16))] += int(insns) * int(n)
+            per[where(int(pc, 16), mode.startswith("r"))] += int(insns) * int(n)
         results.append(((mode, size, depth, iters), per))
 
     # Every function of every workload, for diffs (e.g. the driver's loop minus the floor).
@@ -107,7 +141,7 @@ def main():
     print("|---|---:|---:|---:|---:|")
     for (mode, size, depth, iters), per in results:
         tot = sum(per.values())
-        user = per.get("[user space]", 0)
+        user = sum(v for k, v in per.items() if is_user(k))
         ours = sum(v for k, v in per.items() if k.endswith("[axi_dma_mod]"))
         print(f"| {mode} {size} B depth {depth} | {tot / iters:.0f} | {(tot - user) / iters:.0f} "
               f"| {user / iters:.0f} | {ours / iters:.0f} |")

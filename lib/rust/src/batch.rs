@@ -65,6 +65,12 @@ impl Batch {
         Self::default()
     }
 
+    /// An empty batch with room for `n` transfers without reallocating (a steady pipeline
+    /// knows how many it will add).
+    pub fn with_capacity(n: usize) -> Self {
+        Self { xfers: Vec::with_capacity(n), bufs: Vec::with_capacity(n) }
+    }
+
     /// How many transfers it holds.
     pub fn len(&self) -> usize {
         self.xfers.len()

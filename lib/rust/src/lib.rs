@@ -29,24 +29,23 @@
 //! # Ok::<(), axidma::Error>(())
 //! ```
 //!
-//! Several transfers in flight on the same buffers use [`SharedBuffer`]s (no CPU access)
-//! and collect completions with [`Device::reap`]:
+//! Several transfers in flight on the same buffers use [`SharedBuffer`]s (no CPU access),
+//! collect completions with [`Device::reap`] and keep the transfers in an [`InFlight`]
+//! until their completions hand the buffers back:
 //!
 //! ```no_run
 //! # let dev = axidma::Device::open_default()?;
 //! # let chan = 0;
 //! let src = dev.alloc(chan, 4096)?.into_shared();
 //! let dst = dev.alloc(chan, 4096)?.into_shared();
-//! let mut inflight = Vec::new();
+//! let mut inflight = axidma::InFlight::with_capacity(4);
 //! for i in 0..4 {
 //!     inflight.push(dev.submit_memcpy(chan, dst.clone(), 0, src.clone(), 0, 4096, i)?);
 //! }
 //! while !inflight.is_empty() {
 //!     let (done, _) = dev.reap(4, 1, None)?;
 //!     for c in &done {
-//!         if let Some(i) = inflight.iter().position(|t| t.is_finished_by(c)) {
-//!             let _buffers = inflight.swap_remove(i).finish(c); // no system call
-//!         }
+//!         let _buffers = inflight.finish(c); // no system call
 //!     }
 //! }
 //! let dst = dst.try_into_buffer().expect("no transfer holds it any more");
@@ -152,6 +151,7 @@ mod blocking;
 mod buffer;
 mod device;
 mod error;
+mod inflight;
 mod ring;
 mod transfer;
 
@@ -159,5 +159,6 @@ pub use batch::{Batch, BatchBufs, Submission, BATCH_MAX};
 pub use buffer::{Buffer, DmaBuf, SharedBuffer};
 pub use device::{Channel, Device, DEFAULT_DEVICE};
 pub use error::{Error, Failed, Result};
+pub use inflight::InFlight;
 pub use ring::{Ring, RingDir};
 pub use transfer::{Completion, Done, Submitted, Transfer};

@@ -256,7 +256,8 @@ impl<B> Transfer<B> {
 
     /// Whether `c` is this transfer's completion.
     pub fn is_finished_by(&self, c: &Completion) -> bool {
-        c.serial == self.dev.inner.serial && c.raw.xfer_id == self.id
+        // The id first: it differs for all but one of a pipeline's transfers.
+        c.raw.xfer_id == self.id && c.serial == self.dev.inner.serial
     }
 
     /// The buffers back, if `c` (from [`Device::reap`]) is this transfer's completion: no

@@ -5,7 +5,7 @@
 //! - by compiling small programs against the crate, that what must not compile does not,
 //!   for the intended reason (rustdoc's `compile_fail` does not check error codes on stable).
 
-use axidma::{Buffer, Completion, Device, Done, Failed, Ring, SharedBuffer, Transfer};
+use axidma::{Buffer, Completion, Device, Done, Failed, InFlight, Ring, SharedBuffer, Transfer};
 use std::{path::PathBuf, process::Command};
 
 fn owned_and_thread_safe<T: Send + Sync + 'static>() {}
@@ -20,6 +20,7 @@ fn handles_are_owned_and_thread_safe() {
     owned_and_thread_safe::<Ring>();
     owned_and_thread_safe::<Completion>();
     owned_and_thread_safe::<Failed<Buffer>>();
+    owned_and_thread_safe::<InFlight<(SharedBuffer, SharedBuffer)>>();
 }
 
 /// A receive takes the buffer and gives the same buffer type back with the outcome; a

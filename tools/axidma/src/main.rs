@@ -102,6 +102,8 @@ fn run() -> Res<()> {
         "loop" => cmd_loop(&dev, a),
         "bench" => cmd_bench(&dev, a),
         "stream" => cmd_stream(&dev, a),
+        // A developer's workload for scripts/profile.sh (see cmd/prof.rs); not in the help.
+        "prof-load" => cmd_prof_load(&dev, a),
         other => Err(format!("unknown command '{other}' (see --help)")),
     }
 }

@@ -6,7 +6,7 @@ use crate::util::{
     dmabuf_sync, fill_pattern, heap_buffer, parse_size, pick_channel, Args, Res, DMA_BUF_SYNC_END, DMA_BUF_SYNC_READ,
     DMA_BUF_SYNC_START, DMA_BUF_SYNC_WRITE, PIECE,
 };
-use axidma::{abi, Batch, Buffer, Device, SharedBuffer};
+use axidma::{abi, Batch, Buffer, Device, InFlight, SharedBuffer};
 use std::{
     collections::HashMap,
     os::fd::AsFd,
@@ -55,22 +55,20 @@ fn measure(f: impl FnOnce() -> Res<u64>) -> Res<Run> {
 /// `depth` memcpys in flight from user space, refilled as completions are reaped (one
 /// XFER per transfer, one REAP per round). Each transfer owns a handle to both buffers
 /// until its reaped completion hands them back (no system call).
-fn pipelined(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size: u64, n: u64, depth: u32) -> Res<u64> {
+pub(super) fn pipelined(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size: u64, n: u64, depth: u32) -> Res<u64> {
     let (mut sent, mut done, mut calls) = (0u64, 0u64, 0u64);
-    let mut inflight = HashMap::with_capacity(depth as usize);
+    let mut inflight = InFlight::with_capacity(depth as usize);
     while done < n {
         while sent < n && sent - done < u64::from(depth) {
             let x = dev.submit_memcpy(ch, dst.clone(), 0, src.clone(), 0, size, sent).map_err(|e| e.to_string())?;
-            inflight.insert(x.id(), x);
+            inflight.push(x);
             sent += 1;
             calls += 1;
         }
         let (c, _) = dev.reap(depth, 1, None).map_err(|e| e.to_string())?;
         calls += 1;
         for c in &c {
-            if let Some(x) = inflight.remove(&c.xfer_id) {
-                drop(x.finish(c));
-            }
+            drop(inflight.finish(c));
         }
         if let Some(bad) = c.iter().find(|c| c.error != 0) {
             return Err(format!("transfer failed: errno {}", -bad.error));
@@ -82,12 +80,13 @@ fn pipelined(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size
 
 /// Batched: one SUBMIT per round submits as many memcpys as there is room for (`depth` at
 /// first, then as many as completed) and collects the completions in the same call.
-fn batched(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size: u64, n: u64, depth: u32) -> Res<u64> {
+pub(super) fn batched(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size: u64, n: u64, depth: u32) -> Res<u64> {
     let (mut sent, mut done, mut calls) = (0u64, 0u64, 0u64);
-    let mut inflight = HashMap::with_capacity(depth as usize);
+    let mut inflight = InFlight::with_capacity(depth as usize);
     while done < n {
         let room = (u64::from(depth) - (sent - done)).min(n - sent);
-        let mut batch = Batch::new();
+        // CAST: room <= depth <= 64.
+        let mut batch = Batch::with_capacity(room as usize);
         for i in 0..room {
             batch.memcpy(ch, dst, 0, src, 0, size, sent + i);
         }
@@ -106,15 +105,13 @@ fn batched(dev: &Device, ch: u32, dst: &SharedBuffer, src: &SharedBuffer, size: 
         }
         sent += s.transfers.len() as u64;
         for t in s.transfers {
-            inflight.insert(t.id(), t);
+            inflight.push(t);
         }
         for c in &s.completions {
             if c.error != 0 {
                 return Err(format!("transfer failed: errno {}", -c.error));
             }
-            if let Some(x) = inflight.remove(&c.xfer_id) {
-                drop(x.finish(c));
-            }
+            drop(inflight.finish(c));
         }
         done += s.completions.len() as u64;
     }
