@@ -4,7 +4,8 @@
 //!
 //! Each concern has its own table, file and lock:
 //! - `file/buffers.rs`: the buffer table (ALLOC, FREE, SYNC, and `mmap` lookups);
-//! - `file/transfers.rs`: the transfer table and submission (XFER, LOOPBACK);
+//! - `file/xfer_table.rs`: the transfer table (uncollected transfers, ids, the limit);
+//! - `file/transfers.rs`: submission (XFER, LOOPBACK, SUBMIT's batches);
 //! - `file/completions.rs`: collecting transfers (WAIT, REAP, STATUS, blocking waits);
 //! - this file: channel-level calls (INFO, CHAN_INFO, CLAIM, CANCEL, SLAVE_CONFIG), close;
 //! - `file/ring.rs`: streaming rings (STREAM_*);
@@ -70,10 +71,11 @@ mod foreign;
 mod kbench;
 mod ring;
 mod transfers;
+mod xfer_table;
 
 use buffers::BufTable;
 use ring::RingTable;
-use transfers::XferTable;
+use xfer_table::XferTable;
 
 /// How long a closing file lets its transfers finish on their own before it terminates
 /// their channels.
