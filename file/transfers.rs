@@ -291,9 +291,12 @@ impl OpenFile {
             }
         };
         let ms = self.timeout(req.timeout_ms);
-        let mut waited = self.wait_done(&tx, ms, Sleep::Interruptible);
+        // The receive first: it ends after the send, so on hardware this is the round
+        // trip's only sleep (waiting for the send first woke the caller once more, between
+        // the two interrupts). A send that fails leaves the receive to time out either way.
+        let mut waited = self.wait_done(&rx, ms, Sleep::Interruptible);
         if waited.is_ok() {
-            waited = self.wait_done(&rx, ms, Sleep::Interruptible);
+            waited = self.wait_done(&tx, ms, Sleep::Interruptible);
         }
         let mut out = uapi::Xfer {
             xfer_id: rx.id,
@@ -310,6 +313,13 @@ impl OpenFile {
             // The send failed or timed out: nothing will arrive.
             if let Ok(slot) = self.chan(req.rx_chan) {
                 let _ = slot.terminate(Terminator::Stop);
+            }
+        }
+        if !tx.is_done() {
+            // The receive timed out while the send still runs (a stalled stream): the send
+            // is what did not finish in time.
+            if let Ok(slot) = self.chan(req.chan) {
+                let _ = slot.terminate(Terminator::Timeout(&tx));
             }
         }
         let tx_err = tx.outcome().and_then(Outcome::error);
