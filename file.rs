@@ -15,15 +15,20 @@
 //!
 //! Order: `mmap_lock` -> a ring's lock -> a channel's state (`chan.rs`) -> the provider's
 //! locks. The buffer, transfer and ring *tables* are held only to look up, insert or remove
-//! entries, never across a DMA call or a user copy; the only lock taken inside one is the
-//! record pool's spinlock (`xfer.rs`, a leaf), when REAP hands records back. No lock is
-//! held while user memory is read or written (that is `ioctl.rs`'s job, before and after).
+//! entries, never across a DMA call or a user copy, and take no other lock inside. No lock
+//! is held while user memory is read or written (that is `ioctl.rs`'s job, before and
+//! after).
 //!
-//! A submission takes, each once and uncontended in a steady pipeline: the buffer table's
-//! lock (the operands' references), the record pool's spinlock (a recycled record), the
-//! transfer table's lock (non-blocking transfers only: a blocking one is its caller's until
-//! a signal interrupts it, see `file/transfers.rs`) and the channel's lock (its list and its
-//! provider channel, shared by every file). Completion takes one: the file's wait queue.
+//! A submission takes one lock, the channel's (its in-flight list and its provider
+//! channel, shared by every file; issue #16). Its operands come from the buffer index
+//! under RCU (`file/buf_index.rs`; FREE waits for a grace period), its record from the
+//! lock-free pool (`xfer/pool.rs`), its id and its count against `max_inflight` from
+//! atomics, and a non-blocking transfer is listed on the transfer table's lock-free stack
+//! (`file/xfer_table.rs`; a blocking one is its caller's until a signal interrupts it, see
+//! `file/transfers.rs`). Slower paths take the tables' locks: a buffer that is not indexed,
+//! a file's first non-blocking transfer, and everything that reads the transfer table (REAP,
+//! WAIT, STATUS, poll), which moves the stack into it. Completion takes one lock: the
+//! file's wait queue.
 
 use kernel::{
     prelude::*,
@@ -65,6 +70,7 @@ use crate::{
     xfer::Events,
 };
 
+mod buf_index;
 mod buffers;
 mod completions;
 mod foreign;

@@ -8,8 +8,6 @@
 //! callback may drop the last reference in atomic context; the buffers a transfer uses are
 //! held by the channel's in-flight list and freed in process context.
 
-use core::pin::Pin;
-
 use kernel::{
     prelude::*,
     sync::{
@@ -20,13 +18,17 @@ use kernel::{
             Relaxed,
             Release, //
         },
-        Arc, SpinLock, UniqueArc,
+        Arc,
     },
     time::{
         Instant,
         Monotonic, //
     },
 };
+
+mod pool;
+
+use pool::Pool;
 
 use crate::{
     dmaengine::{
@@ -58,37 +60,20 @@ pub(crate) struct Events {
     /// holds them, see [`Xfer::count_unlisted`]): REAP's `pending` counts them.
     pub(crate) unlisted: Atomic<u32>,
     /// Records of finished transfers nobody references any more, reused by
-    /// [`Xfer::new`]: no allocation per transfer in steady state. A pooled record holds a
-    /// reference to these events, so the pool is emptied, and closed, when the file goes
-    /// ([`Events::close_pool`]).
-    #[pin]
-    pool: SpinLock<Pool>,
+    /// [`Xfer::new`]: no allocation, and no lock, per transfer in steady state. A pooled
+    /// record holds a reference to these events, so the pool is emptied, and closed, when
+    /// the file goes ([`Events::close_pool`]).
+    pool: Pool,
 }
-
-/// See [`Events::pool`].
-struct Pool {
-    free: KVec<Pin<UniqueArc<Xfer>>>,
-    closed: bool,
-}
-
-/// The most records a file keeps for reuse (the default `max_inflight`).
-const POOL_MAX: usize = 64;
 
 impl Events {
     pub(crate) fn new() -> Result<Arc<Self>> {
-        let free = KVec::with_capacity(POOL_MAX, GFP_KERNEL)?;
         Arc::pin_init(
             pin_init!(Self {
                 wq <- WaitQueue::new(),
                 seq: Atomic::new(0),
                 unlisted: Atomic::new(0),
-                pool <- kernel::new_spinlock!(
-                    Pool {
-                        free,
-                        closed: false,
-                    },
-                    "Events::pool"
-                ),
+                pool: Pool::new(),
             }),
             GFP_KERNEL,
         )
@@ -97,39 +82,22 @@ impl Events {
     /// Frees the pooled records and stops pooling (the file is released): this breaks the
     /// cycle events -> pool -> record -> events.
     pub(crate) fn close_pool(&self) {
-        let free = {
-            let mut p = self.pool.lock();
-            p.closed = true;
-            core::mem::take(&mut p.free)
-        };
-        for _ in free.iter() {
-            // Pooled records are not counted live; their drop uncounts them.
-            LIVE_XFERS.add(1, Relaxed);
-        }
-        drop(free);
+        self.pool.close();
     }
 }
 
 /// Drops a reference to a transfer record; if it was the last one, the record goes back to
-/// its file's pool (process context only: the pool may need to grow).
+/// its file's pool (process context only: a record that does not fit is freed).
 pub(crate) fn recycle(x: Arc<Xfer>) {
     let Some(x) = Arc::into_unique_or_drop(x) else {
         return;
     };
+    // The pool is the events': they must outlive `put` even if the file closes meanwhile
+    // and the record, their last other reference, is dropped from the pool.
     let events = x.events.clone();
-    let mut p = events.pool.lock();
-    if p.closed {
-        drop(p);
+    if let Err(x) = events.pool.put(x) {
         drop(x);
-        return;
     }
-    // The pool's capacity was allocated with it: a full pool refuses the record.
-    if let Err(x) = p.free.push_within_capacity(x) {
-        drop(p);
-        drop(x);
-        return;
-    }
-    LIVE_XFERS.fetch_sub(1, Relaxed);
 }
 
 /// Why a transfer was aborted (it did not end on its own).
@@ -226,6 +194,9 @@ pub(crate) struct Xfer {
     parts_residue: Atomic<u32>,
     /// Counted in `events.unlisted` (see the invariants).
     unlisted: Atomic<u32>,
+    /// The next record of its file's transfer table's lock-free list of new entries, while
+    /// it is on that list (`file/xfer_table.rs`); meaningless otherwise.
+    pub(crate) listed_next: Atomic<*mut Xfer>,
     cb: CallbackRef,
     events: Arc<Events>,
     stats: Arc<ChanStats>,
@@ -243,7 +214,7 @@ impl Xfer {
         stats: &Arc<ChanStats>,
     ) -> Result<Arc<Self>> {
         let created = stats.timing().then(Instant::now);
-        let reused = events.pool.lock().free.pop();
+        let reused = events.pool.take();
         if let Some(mut x) = reused {
             // Nobody else references a pooled record (it came from `into_unique_or_drop`);
             // `Xfer` is `Unpin`, so it may be rewritten in place. A pooled record already
@@ -263,6 +234,7 @@ impl Xfer {
             r.parts_failed = Atomic::new(0);
             r.parts_residue = Atomic::new(0);
             r.unlisted = Atomic::new(0);
+            r.listed_next = Atomic::new(core::ptr::null_mut());
             r.cb = CallbackRef::new();
             if !Arc::ptr_eq(&r.events, events) {
                 r.events = events.clone();
@@ -271,7 +243,7 @@ impl Xfer {
                 r.stats = stats.clone();
             }
             r.created = created;
-            LIVE_XFERS.add(1, Relaxed);
+            // Counted live again by the pool's `take`.
             return Ok(x.into());
         }
         let x = Arc::new(
@@ -289,6 +261,7 @@ impl Xfer {
                 parts_failed: Atomic::new(0),
                 parts_residue: Atomic::new(0),
                 unlisted: Atomic::new(0),
+                listed_next: Atomic::new(core::ptr::null_mut()),
                 cb: CallbackRef::new(),
                 events: events.clone(),
                 stats: stats.clone(),

@@ -11,7 +11,10 @@ use kernel::{
     },
 };
 
-use super::OpenFile;
+use super::{
+    buf_index::BufIndex,
+    OpenFile, //
+};
 use crate::{
     buffer::Buffer,
     chan::ChanSlot,
@@ -61,6 +64,28 @@ struct BufTableInner {
 }
 
 impl BufTableInner {
+    /// Gives `buf` the next id and puts it at `pos` of the table (its end for `None`) and in
+    /// `index`: its id.
+    fn add(
+        &mut self,
+        index: &BufIndex,
+        pos: Option<usize>,
+        place: Place,
+        buf: Arc<Buffer>,
+    ) -> Result<u32> {
+        let id = self.next_id;
+        self.slots.reserve(1, GFP_KERNEL)?;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        index.publish(id, &buf);
+        let slot = BufSlot { id, place, buf };
+        let pos = pos.unwrap_or(self.slots.len());
+        // Capacity was reserved above: cannot fail.
+        self.slots
+            .insert_within_capacity(pos, slot)
+            .map_err(|_| ENOMEM)?;
+        Ok(id)
+    }
+
     /// Buffer `id`, if the file has it.
     fn find(&self, id: u32) -> Option<Arc<Buffer>> {
         self.slots
@@ -75,6 +100,8 @@ impl BufTableInner {
 pub(super) struct BufTable {
     #[pin]
     inner: Mutex<BufTableInner>,
+    /// The buffers by id for lookups without `inner`'s lock (written under it).
+    index: BufIndex,
 }
 
 /// First fit of `size` bytes in an offset space of `space` bytes whose used ranges are
@@ -114,6 +141,7 @@ impl BufTable {
                 },
                 "BufTable::inner"
             ),
+            index: BufIndex::new(),
         })
     }
 
@@ -133,20 +161,7 @@ impl BufTable {
             MMAP_SPACE,
         )
         .ok_or(ENOSPC)?;
-        let id = inner.next_id;
-        inner.next_id = inner.next_id.wrapping_add(1).max(1);
-        inner.slots.reserve(1, GFP_KERNEL)?;
-        inner
-            .slots
-            .insert_within_capacity(
-                pos,
-                BufSlot {
-                    id,
-                    place: Place::Mmap(off),
-                    buf,
-                },
-            )
-            .map_err(|_| ENOMEM)?;
+        let id = inner.add(&self.index, Some(pos), Place::Mmap(off), buf)?;
         Ok((id, off))
     }
 
@@ -160,18 +175,8 @@ impl BufTable {
         if overlaps_user(&inner.slots, addr, buf.size) {
             return Err(EEXIST);
         }
-        let id = inner.next_id;
-        inner.next_id = inner.next_id.wrapping_add(1).max(1);
         // Registered buffers go last: the mmap-offset order of the others is kept.
-        inner.slots.push(
-            BufSlot {
-                id,
-                place: Place::User(addr),
-                buf,
-            },
-            GFP_KERNEL,
-        )?;
-        Ok(id)
+        inner.add(&self.index, None, Place::User(addr), buf)
     }
 
     /// Adds the imported dma-buf `buf` (at most `max` buffers): its id.
@@ -180,17 +185,7 @@ impl BufTable {
         if inner.slots.len() >= max {
             return Err(ENOSPC);
         }
-        let id = inner.next_id;
-        inner.next_id = inner.next_id.wrapping_add(1).max(1);
-        inner.slots.push(
-            BufSlot {
-                id,
-                place: Place::Imported,
-                buf,
-            },
-            GFP_KERNEL,
-        )?;
-        Ok(id)
+        inner.add(&self.index, None, Place::Imported, buf)
     }
 
     /// `EEXIST` if `[addr, addr + size)` overlaps a registration of the file.
@@ -201,34 +196,57 @@ impl BufTable {
         Ok(())
     }
 
+    /// Removes buffer `id` from the table and the index: the table's reference. Waits for
+    /// an RCU grace period if it was indexed (lookups may still be using the index's).
     fn remove(&self, id: u32) -> Option<Arc<Buffer>> {
-        let mut inner = self.inner.lock();
-        let pos = inner.slots.iter().position(|b| b.id == id)?;
-        inner.slots.remove(pos).ok().map(|s| s.buf)
+        let (slot, withdrawn) = {
+            let mut inner = self.inner.lock();
+            let pos = inner.slots.iter().position(|b| b.id == id)?;
+            (inner.slots.remove(pos), self.index.withdraw(id))
+        };
+        // The grace period outside the lock.
+        drop(withdrawn);
+        slot.ok().map(|s| s.buf)
     }
 
-    /// Buffer `id` (`ENOENT` if this file has none).
+    /// Buffer `id` (`ENOENT` if this file has none): from the index without a lock, else
+    /// from the table.
     pub(super) fn get(&self, id: u32) -> Result<Arc<Buffer>> {
-        self.inner.lock().find(id).ok_or(ENOENT)
+        match self.index.get(id) {
+            Some(b) => Ok(b),
+            None => self.inner.lock().find(id).ok_or(ENOENT),
+        }
     }
 
-    /// Buffers `a` and `b` (either `None`) in one lookup, each `None` if there is no such
-    /// buffer: a memcpy's two operands under one lock.
+    /// Buffers `a` and `b` (either `None`), each `None` if there is no such buffer: a
+    /// memcpy's two operands, without a lock when both are indexed, else in one lookup of
+    /// the table.
     pub(super) fn get_pair(
         &self,
         a: Option<u32>,
         b: Option<u32>,
     ) -> (Option<Arc<Buffer>>, Option<Arc<Buffer>>) {
+        let (ia, ib) = (
+            a.map(|id| self.index.get(id)),
+            b.map(|id| self.index.get(id)),
+        );
+        // `Some(None)`: asked for and not indexed.
+        if !matches!(ia, Some(None)) && !matches!(ib, Some(None)) {
+            return (ia.flatten(), ib.flatten());
+        }
         let inner = self.inner.lock();
-        (
-            a.and_then(|id| inner.find(id)),
-            b.and_then(|id| inner.find(id)),
-        )
+        let find = |id: Option<u32>, got: Option<Option<Arc<Buffer>>>| match got {
+            Some(Some(b)) => Some(b),
+            _ => id.and_then(|id| inner.find(id)),
+        };
+        (find(a, ia), find(b, ib))
     }
 
-    /// Drops every buffer reference of the table (the file is released).
+    /// Drops every buffer reference of the table (the file is released: nothing can look a
+    /// buffer up any more, so the index's go without a grace period).
     pub(super) fn clear(&self) {
         let slots = core::mem::take(&mut self.inner.lock().slots);
+        self.index.clear();
         // Freed (if nothing else holds them) outside the lock.
         drop(slots);
     }

@@ -73,7 +73,7 @@ impl OpenFile {
     /// `AXI_DMA_IOC_WAIT`.
     pub(crate) fn wait(&self, req: &uapi::Wait) -> (Option<uapi::Wait>, Result) {
         let xfer = {
-            let mut inner = self.xfers.inner.lock();
+            let mut inner = self.xfers.lock();
             let Some(e) = inner.entries.iter_mut().find(|e| e.xfer.id == req.xfer_id) else {
                 return (None, Err(ENOENT));
             };
@@ -104,16 +104,16 @@ impl OpenFile {
 
     /// Moves up to `max - out.len()` finished, unwaited transfers into `out`; returns how
     /// many are still in flight. One pass over the table under its lock; the records go
-    /// back to the pool there (the pool's spinlock nests inside the table's lock).
+    /// back to the pool there (lock-free: `xfer/pool.rs`).
     fn collect(&self, out: &mut KVec<uapi::Completion>, max: usize) -> Result<u32> {
         let before = out.len();
         let mut pending = 0u32;
         {
-            let mut inner = self.xfers.inner.lock();
+            let mut inner = self.xfers.lock();
             let mut i = 0;
             while let Some(e) = inner.entries.get(i) {
                 let done = e.xfer.is_done();
-                if done && !e.waiting && !e.blocking && out.len() < max {
+                if e.reapable_if(done) && out.len() < max {
                     let o = e.xfer.outcome().unwrap_or(Outcome::Cancelled(0));
                     // Written before the entry leaves: a failed push loses nothing.
                     out.push(

@@ -161,7 +161,7 @@ impl OpenFile {
         .and_then(|x| {
             if blocking {
                 x.count_unlisted();
-            } else if let Err(e) = self.xfers.list(&x) {
+            } else if let Err(e) = self.xfers.list(&x, max) {
                 recycle(x);
                 return Err(e);
             }

@@ -98,7 +98,7 @@ done
 # finish instead of terminating: its terminate races its own tasklet, see chan.rs) and on
 # the loopback provider below.
 cross=cross_same_provider; [ "$BOARD" = zcu102 ] && cross=cross_refused
-PREFIX="lifetime:" CTEST=axi_dma_lifetime run_ctests -n 300 race cached_zero $cross claim kbench_kill kbench_kill_bare
+PREFIX="lifetime:" CTEST=axi_dma_lifetime run_ctests -n 300 race free_race ids_churn cached_zero $cross claim kbench_kill kbench_kill_bare
 # Per-channel statistics in debugfs: counted by the suite above, reset by a write.
 st=/sys/kernel/debug/axi-dma0/stats
 cat $st
@@ -153,7 +153,7 @@ AXIDMA_DEV=$loopdev axidma-demo loop 65536 | grep -q verified && result loop_dem
 # again, then the loopback-only lifetime checks.
 lp=/sys/module/axi_dma_loopback/parameters
 echo 1 > $lp/no_sync; echo 300 > $lp/cb_delay_us; echo 200 > $lp/delay_us
-PREFIX="lifetime-loop-nosync:" CTEST=axi_dma_lifetime run_ctests -d "$loopdev" -c 0 -n 300 race
+PREFIX="lifetime-loop-nosync:" CTEST=axi_dma_lifetime run_ctests -d "$loopdev" -c 0 -n 300 race free_race
 PREFIX="lifetime-loop-nosync:" CTEST=axi_dma_lifetime run_ctests -d "$loopdev" kbench_abort
 echo 0 > $lp/no_sync; echo 0 > $lp/cb_delay_us; echo 0 > $lp/delay_us
 PREFIX="lifetime-loop:" CTEST=axi_dma_lifetime run_ctests -d "$loopdev" -n 1000 short_packet_tail loopback_eintr claim kbench_abort

@@ -26,6 +26,10 @@
  *    Xfer::finish <- dmaengine::callback::<Xfer> <- lb_complete <- lb_work
  * which fails the board's kernel-log check. With only the first change there was no report:
  * the release after every abort still waited for the late callbacks.
+ *
+ * free_race: FREE on one thread while others copy into and out of that buffer by id on
+ * the same file; ids_churn: buffers allocated, used and freed by the hundred beside held
+ * ones, then a full table (every buffer must move its bytes, a freed id is ENOENT).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -278,6 +282,201 @@ static int t_race(void)
 	 * non-halting providers may take their grace period). */
 	EXPECT_OK(objects_drained(&bufs, &xfers));
 	CHECK(!bufs && !xfers, "after close: %u buffers, %u transfers alive", bufs, xfers);
+	return 0;
+}
+
+/* ---- free_race: FREE races transfers that name the buffer, on the same file ---- */
+
+/*
+ * docs/uapi.md: FREE takes the id away at once ("ENOENT" for a transfer naming it after);
+ * the memory itself goes when the last mapping and transfer using it are gone. So a copy
+ * racing the FREE either fails with ENOENT or runs to completion on the buffer's bytes,
+ * never on memory already given back (on arm64 KASAN would report that, and the bytes
+ * copied would be another buffer's pattern).
+ */
+struct fr {
+	struct axidma_dev d;
+	uint32_t chan;
+	atomic_uint victim;
+	atomic_int stop;
+	atomic_long ok, gone, frees, bad;
+	char why[256];
+};
+
+static void fr_bad(struct fr *r, const char *what, int e)
+{
+	if (atomic_fetch_add(&r->bad, 1) == 0)
+		snprintf(r->why, sizeof(r->why), "%s: %d (%s)", what, e, strerror(e < 0 ? -e : e));
+}
+
+/* Allocates a buffer, fills its first half with a pattern of its id (copies out of it read
+ * that half, copies into it write the other), lets the others see its id for a moment,
+ * frees it; again. */
+static void *fr_freer(void *arg)
+{
+	struct fr *r = arg;
+	unsigned seed = 1;
+
+	while (!atomic_load(&r->stop)) {
+		struct axidma_buf x;
+		int e;
+
+		if (axidma_buf_alloc(&r->d, r->chan, 8192, &x)) {
+			fr_bad(r, "alloc", errno);
+			break;
+		}
+		fill(x.ptr, 4096, x.id);
+		atomic_store(&r->victim, x.id);
+		usleep(rand_r(&seed) % 300);
+		e = axidma_buf_free(&r->d, &x);
+		if (e)
+			fr_bad(r, "free", e);
+		atomic_fetch_add(&r->frees, 1);
+	}
+	return NULL;
+}
+
+/* Copies out of and into whatever buffer the freer shows, blocking and non-blocking. */
+static void *fr_user(void *arg)
+{
+	struct fr *r = arg;
+	struct axidma_buf s, t;
+	uint8_t want[4096];
+
+	if (axidma_buf_alloc(&r->d, r->chan, 4096, &s) || axidma_buf_alloc(&r->d, r->chan, 4096, &t)) {
+		fr_bad(r, "alloc", errno);
+		return NULL;
+	}
+	fill(s.ptr, 4096, 5);
+	while (!atomic_load(&r->stop)) {
+		uint32_t v = atomic_load(&r->victim);
+		struct axidma_buf vb = { .id = v, .chan = r->chan, .size = 8192 };
+		struct axi_dma_wait w;
+		int64_t id;
+		int e;
+
+		if (!v)
+			continue;
+		memset(t.ptr, 0, 4096);
+		e = axidma_memcpy(&r->d, r->chan, &t, 0, &vb, 0, 4096, 2000);
+		if (e == 0) {
+			fill(want, 4096, v);
+			if (memcmp(t.ptr, want, 4096))
+				fr_bad(r, "bytes copied from a buffer being freed differ", 0);
+			atomic_fetch_add(&r->ok, 1);
+		} else if (e == -ENOENT) {
+			atomic_fetch_add(&r->gone, 1);
+		} else {
+			fr_bad(r, "memcpy from the buffer being freed", e);
+		}
+		/* Into it, collected after the FREE may have happened. */
+		id = axidma_submit_memcpy(&r->d, r->chan, &vb, 4096, &s, 0, 4096, 7);
+		if (id >= 0) {
+			e = axidma_wait(&r->d, (uint64_t)id, 2000, &w);
+			if (e)
+				fr_bad(r, "wait for a copy into the buffer being freed", e);
+			else
+				atomic_fetch_add(&r->ok, 1);
+		} else if (id == -ENOENT) {
+			atomic_fetch_add(&r->gone, 1);
+		} else {
+			fr_bad(r, "submit into the buffer being freed", (int)id);
+		}
+	}
+	axidma_buf_free(&r->d, &s);
+	axidma_buf_free(&r->d, &t);
+	return NULL;
+}
+
+static int t_free_race(void)
+{
+	struct fr r = { 0 };
+	pthread_t th[3];
+	void *(*fn[3])(void *) = { fr_freer, fr_user, fr_user };
+	unsigned bufs, xfers;
+	int c;
+
+	if (axidma_open(&r.d, dev_path))
+		FAIL("open %s: %s", dev_path, strerror(errno));
+	c = pick_chan(&r.d, AXI_DMA_DIR_MEM_TO_MEM);
+	CHECK(c >= 0, "no memcpy channel");
+	r.chan = (uint32_t)c;
+	for (int i = 0; i < 3; i++)
+		CHECK(!pthread_create(&th[i], NULL, fn[i], &r), "pthread_create");
+	for (long i = 0; i < iters * 10 && !atomic_load(&r.bad); i++)
+		usleep(1000);
+	atomic_store(&r.stop, 1);
+	for (int i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	axidma_close(&r.d);
+	printf("# free_race: %ld frees, %ld copies done, %ld refused (ENOENT)\n", atomic_load(&r.frees),
+	       atomic_load(&r.ok), atomic_load(&r.gone));
+	CHECK(!atomic_load(&r.bad), "%ld bad results, first: %s", atomic_load(&r.bad), r.why);
+	CHECK(atomic_load(&r.ok) > 0 && atomic_load(&r.frees) > 0, "nothing raced");
+	EXPECT_OK(objects_drained(&bufs, &xfers));
+	CHECK(!bufs && !xfers, "after close: %u buffers, %u transfers alive", bufs, xfers);
+	return 0;
+}
+
+/* ---- ids_churn: every buffer works whatever id it got, a freed id never again ---- */
+
+/*
+ * Hundreds of buffers allocated, used and freed while others stay, then the table filled
+ * to max_buffers: ids grow far past the number of buffers alive and meet the held ones'
+ * in every residue. Each buffer must move its bytes both ways; a freed id is ENOENT.
+ */
+static int t_ids_churn(void)
+{
+	struct axidma_dev d;
+	struct axidma_buf h[2], *all;
+	uint32_t n = 0;
+	int c, r = 0;
+
+	if (axidma_open(&d, dev_path))
+		FAIL("open %s: %s", dev_path, strerror(errno));
+	c = pick_chan(&d, AXI_DMA_DIR_MEM_TO_MEM);
+	CHECK(c >= 0, "no memcpy channel");
+	EXPECT_OK(axidma_buf_alloc(&d, (uint32_t)c, 4096, &h[0]));
+	EXPECT_OK(axidma_buf_alloc(&d, (uint32_t)c, 4096, &h[1]));
+	fill(h[0].ptr, 4096, 77);
+	for (int i = 0; i < 300; i++) {
+		struct axidma_buf b, gone;
+
+		EXPECT_OK(axidma_buf_alloc(&d, (uint32_t)c, 4096, &b));
+		memset(b.ptr, 0, 4096);
+		EXPECT_OK(axidma_memcpy(&d, (uint32_t)c, &b, 0, &h[0], 0, 4096, 0));
+		CHECK(!memcmp(b.ptr, h[0].ptr, 4096), "copy into buffer %u", b.id);
+		fill(b.ptr, 4096, (uint32_t)i);
+		EXPECT_OK(axidma_memcpy(&d, (uint32_t)c, &h[1], 0, &b, 0, 4096, 0));
+		CHECK(!memcmp(h[1].ptr, b.ptr, 4096), "copy out of buffer %u", b.id);
+		gone = b;
+		EXPECT_OK(axidma_buf_free(&d, &b));
+		EXPECT_ERR(axidma_memcpy(&d, (uint32_t)c, &h[1], 0, &gone, 0, 4096, 0), ENOENT);
+		EXPECT_ERR(axidma_memcpy(&d, (uint32_t)c, &gone, 0, &h[0], 0, 4096, 0), ENOENT);
+	}
+	/* The table full: the two held, and max_buffers - 2 more. */
+	all = calloc(d.info.max_buffers, sizeof(*all));
+	CHECK(all, "calloc");
+	while (n + 2 < d.info.max_buffers && !(r = axidma_buf_alloc(&d, (uint32_t)c, 4096, &all[n])))
+		n++;
+	for (uint32_t i = 0; i < n && !r; i++) {
+		memset(all[i].ptr, 0, 4096);
+		r = axidma_memcpy(&d, (uint32_t)c, &all[i], 0, &h[0], 0, 4096, 0);
+		if (!r && memcmp(all[i].ptr, h[0].ptr, 4096))
+			r = -EILSEQ;
+		if (r)
+			snprintf(fail_msg, sizeof(fail_msg), "buffer %u of a full table: %s", all[i].id,
+				 strerror(-r));
+	}
+	for (uint32_t i = 0; i < n; i++)
+		axidma_buf_free(&d, &all[i]);
+	free(all);
+	if (r)
+		return -1;
+	CHECK(n + 2 == d.info.max_buffers, "only %u buffers of %u", n + 2, d.info.max_buffers);
+	axidma_buf_free(&d, &h[0]);
+	axidma_buf_free(&d, &h[1]);
+	axidma_close(&d);
 	return 0;
 }
 
@@ -708,6 +907,8 @@ static const struct {
 	int (*fn)(void);
 } tests[] = {
 	{ "race", t_race },
+	{ "free_race", t_free_race },
+	{ "ids_churn", t_ids_churn },
 	{ "cached_zero", t_cached_zero },
 	{ "short_packet_tail", t_short_packet_tail },
 	{ "cross_refused", t_cross_refused },
