@@ -88,6 +88,7 @@ impl Events {
 
 /// Drops a reference to a transfer record; if it was the last one, the record goes back to
 /// its file's pool (process context only: a record that does not fit is freed).
+#[inline]
 pub(crate) fn recycle(x: Arc<Xfer>) {
     let Some(x) = Arc::into_unique_or_drop(x) else {
         return;
@@ -96,7 +97,7 @@ pub(crate) fn recycle(x: Arc<Xfer>) {
     // and the record, their last other reference, is dropped from the pool.
     let events = x.events.clone();
     if let Err(x) = events.pool.put(x) {
-        drop(x);
+        pool::free(x);
     }
 }
 

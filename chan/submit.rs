@@ -295,11 +295,14 @@ impl ChanSlot {
                 );
                 return Err(EBUSY);
             }
-            // Finished transfers leave the list (their buffers are dropped after the lock).
+            // Finished transfers leave the list (their buffers are dropped after the lock); the
+            // list's order means nothing, so the last entry takes a leaver's place (no shift).
             let mut i = 0;
             while i < st.inflight.len() && done1.is_none() {
                 if st.inflight[i].xfer.is_done() {
-                    let e = Some(st.inflight.remove(i).map_err(|_| EINVAL)?);
+                    let last = st.inflight.len() - 1;
+                    st.inflight.swap(i, last);
+                    let e = st.inflight.pop();
                     if done0.is_none() {
                         done0 = e;
                     } else {

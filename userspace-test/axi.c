@@ -53,7 +53,21 @@ static int t_axi_packets(void)
 	 * reports no error: the client sees its timeout (ETIMEDOUT; the channel is terminated).
 	 * The buffer holds the packet's head and nothing was written past it. */
 	memset(t.ptr, GUARD, 16384);
-	EXPECT_ERR(axi_round(&l, &s, 0, 4096, &t, 0, 1000, 300, &w), ETIMEDOUT);
+	/* The previous packet armed S2MM's delay-timer interrupt (xlnx,irq-delay); xilinx_dma
+	 * completes every finished descriptor on any interrupt of the channel, so a delay
+	 * interrupt arriving after the buffer filled completes this transfer with the buffer
+	 * full instead (as on a board; under a loaded host QEMU's timer can fire that late,
+	 * seen 2026-11-26 and 2026-11-27). Let it pass first; accept that outcome all the same. */
+	usleep(20000);
+	{
+		int r = axi_round(&l, &s, 0, 4096, &t, 0, 1000, 300, &w);
+
+		CHECK(r == -ETIMEDOUT || (r == 0 && w.error == 0 && w.bytes == 1000),
+		      "long packet: %d (%s), error %d bytes %llu; want ETIMEDOUT, or the full buffer", r,
+		      strerror(-r), w.error, (unsigned long long)w.bytes);
+		if (r == 0)
+			printf("# long packet completed by a later interrupt (buffer full)\n");
+	}
 	CHECK(first_diff(s.ptr, t.ptr, 1000) < 0, "long packet: head of the packet not in the buffer");
 	for (int i = 1000; i < 16384; i++)
 		CHECK(t.ptr[i] == GUARD, "long packet: byte %d past the buffer written", i);

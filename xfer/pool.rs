@@ -16,6 +16,7 @@ use core::{
 
 use kernel::sync::{
     atomic::{
+        Acquire,
         Atomic,
         Full,
         Relaxed, //
@@ -52,11 +53,16 @@ impl Pool {
         }
     }
 
-    /// Moves the record out of `slot`, if it holds one.
-    fn take_from(slot: &Atomic<*mut Xfer>) -> Option<Pin<UniqueArc<Xfer>>> {
-        // Full: pairs with `put`'s exchange (the record's contents, written by its last
-        // user, are seen) and with `close` (see `put`).
-        let p = slot.xchg(ptr::null_mut(), Full);
+    /// Moves the record out of `slot`, if it holds one. `close` is for [`Pool::close`] and
+    /// [`Pool::put`]'s closed path: they need a fully ordered exchange (see `put`); a taker
+    /// needs only to see the record's contents (Acquire, pairing with `put`'s exchange).
+    #[inline]
+    fn take_from(slot: &Atomic<*mut Xfer>, close: bool) -> Option<Pin<UniqueArc<Xfer>>> {
+        let p = if close {
+            slot.xchg(ptr::null_mut(), Full)
+        } else {
+            slot.xchg(ptr::null_mut(), Acquire)
+        };
         if p.is_null() {
             return None;
         }
@@ -69,15 +75,17 @@ impl Pool {
     }
 
     /// A pooled record, if there is one (its fields are the last transfer's).
+    #[inline]
     pub(super) fn take(&self) -> Option<Pin<UniqueArc<Xfer>>> {
         self.slots
             .iter()
             // A relaxed look first: an exchange of an empty slot would dirty its cache line.
             .filter(|s| !s.load(Relaxed).is_null())
-            .find_map(Self::take_from)
+            .find_map(|s| Self::take_from(s, false))
     }
 
     /// Keeps `x` for reuse; hands it back if every slot is full.
+    #[inline]
     pub(super) fn put(&self, x: Pin<UniqueArc<Xfer>>) -> core::result::Result<(), Arc<Xfer>> {
         let x: Arc<Xfer> = x.into();
         let p = Arc::into_raw(x).cast_mut();
@@ -91,7 +99,7 @@ impl Pool {
             // slot after the record went in, or this read sees `closed` and takes it out
             // again (or whatever record is there by now; `close` took ours then).
             if self.closed.load(Relaxed) {
-                drop(Self::take_from(&self.slots[i]));
+                free_pooled(&self.slots[i]);
             }
             return Ok(());
         }
@@ -105,9 +113,23 @@ impl Pool {
     pub(super) fn close(&self) {
         self.closed.xchg(true, Full);
         for slot in self.slots.iter() {
-            drop(Self::take_from(slot));
+            free_pooled(slot);
         }
     }
+}
+
+/// Frees a record that is not pooled (out of line: the hot paths only move records).
+#[cold]
+#[inline(never)]
+pub(super) fn free(x: Arc<Xfer>) {
+    drop(x);
+}
+
+/// Frees the record in `slot`, if there is one (out of line, as [`free`]).
+#[cold]
+#[inline(never)]
+fn free_pooled(slot: &Atomic<*mut Xfer>) {
+    drop(Pool::take_from(slot, true));
 }
 
 impl Drop for Pool {
