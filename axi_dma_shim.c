@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/wait.h>
@@ -93,6 +94,8 @@ long axi_dma_shim_wait_uninterruptible(struct wait_queue_head *wq, const u32 *wo
 { return wait_event_timeout(*wq, (READ_ONCE(*word) == val) == eq, jiffies); }
 bool axi_dma_shim_fatal_signal_pending(void) { return fatal_signal_pending(current); }
 void axi_dma_shim_poll_wait(struct file *f, struct wait_queue_head *wq, poll_table *pt) { poll_wait(f, wq, pt); }
+/* static inline on kernels with Tiny RCU */
+void axi_dma_shim_synchronize_rcu_expedited(void) { synchronize_rcu_expedited(); }
 
 /* --- mmap --- */
 u64 axi_dma_shim_dma_to_pfn(struct device *dev, u64 dma) { return PHYS_PFN(dma_to_phys(dev, dma)); }

@@ -48,6 +48,7 @@ u32 axi_dma_shim_tx_status(struct dma_chan *chan, s32 cookie, u32 *residue);
 bool axi_dma_shim_link_consumer(struct device *consumer, struct device *supplier, u32 flags);
 size_t axi_dma_shim_waitqueue_size(void);
 void axi_dma_shim_init_waitqueue(struct wait_queue_head *wq);
+void axi_dma_shim_synchronize_rcu_expedited(void);
 void axi_dma_shim_wake_up_all(struct wait_queue_head *wq);
 long axi_dma_shim_wait_interruptible(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies);
 long axi_dma_shim_wait_killable(struct wait_queue_head *wq, const u32 *word, u32 val, bool eq, long jiffies);

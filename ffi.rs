@@ -131,6 +131,7 @@ extern "C" {
         jiffies: c_long,
     ) -> c_long;
     pub(crate) fn axi_dma_shim_fatal_signal_pending() -> bool;
+    pub(crate) fn axi_dma_shim_synchronize_rcu_expedited();
     pub(crate) fn axi_dma_shim_poll_wait(
         file: *mut bindings::file,
         wq: *mut bindings::wait_queue_head,

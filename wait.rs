@@ -175,3 +175,14 @@ impl WaitQueue {
         unsafe { ffi::axi_dma_shim_poll_wait(file, self.as_raw(), pt) }
     }
 }
+
+/// Waits for an RCU grace period: every reader inside `rcu::read_lock()` when this was
+/// called has left it on return. Expedited (the other CPUs are interrupted rather than
+/// waited for: tens of microseconds instead of the normal grace period's milliseconds),
+/// for removals user space asks for and waits on (FREE); a system booted with
+/// `rcupdate.rcu_normal=1`, as real-time setups are, gets the normal one. Process context,
+/// no lock held.
+pub(crate) fn rcu_grace_period() {
+    // SAFETY: An FFI call without arguments; it sleeps, which the callers allow (above).
+    unsafe { ffi::axi_dma_shim_synchronize_rcu_expedited() };
+}

@@ -14,19 +14,16 @@
 
 use core::ptr;
 
-use kernel::{
-    bindings,
-    sync::{
-        atomic::{
-            Acquire,
-            Atomic,
-            Relaxed,
-            Release, //
-        },
-        rcu,
-        Arc,
-        ArcBorrow, //
+use kernel::sync::{
+    atomic::{
+        Acquire,
+        Atomic,
+        Relaxed,
+        Release, //
     },
+    rcu,
+    Arc,
+    ArcBorrow, //
 };
 
 use crate::buffer::Buffer;
@@ -62,9 +59,9 @@ pub(super) struct Withdrawn {
 
 impl Drop for Withdrawn {
     fn drop(&mut self) {
-        // SAFETY: No lock is held by the callers (they drop this after the table's lock) and
-        // this is process context (FREE, UNREGISTER, an undone ALLOC).
-        unsafe { bindings::synchronize_rcu() };
+        // Process context with no lock held: FREE, an undone ALLOC (dropped after the
+        // table's lock).
+        crate::wait::rcu_grace_period();
         // `_buf` is dropped after this: every RCU reader that might have loaded it from
         // the index has taken its own reference or let go.
     }
