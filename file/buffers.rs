@@ -227,19 +227,18 @@ impl BufTable {
         b: Option<u32>,
     ) -> (Option<Arc<Buffer>>, Option<Arc<Buffer>>) {
         let (ia, ib) = (
-            a.map(|id| self.index.get(id)),
-            b.map(|id| self.index.get(id)),
+            a.and_then(|id| self.index.get(id)),
+            b.and_then(|id| self.index.get(id)),
         );
-        // `Some(None)`: asked for and not indexed.
-        if !matches!(ia, Some(None)) && !matches!(ib, Some(None)) {
-            return (ia.flatten(), ib.flatten());
+        // Each one asked for was found in the index.
+        if ia.is_some() == a.is_some() && ib.is_some() == b.is_some() {
+            return (ia, ib);
         }
         let inner = self.inner.lock();
-        let find = |id: Option<u32>, got: Option<Option<Arc<Buffer>>>| match got {
-            Some(Some(b)) => Some(b),
-            _ => id.and_then(|id| inner.find(id)),
-        };
-        (find(a, ia), find(b, ib))
+        (
+            ia.or_else(|| a.and_then(|id| inner.find(id))),
+            ib.or_else(|| b.and_then(|id| inner.find(id))),
+        )
     }
 
     /// Drops every buffer reference of the table (the file is released: nothing can look a

@@ -140,6 +140,30 @@ static int result_ok(int e)
 	return e == 0 || e == -ECANCELED || e == -ETIMEDOUT;
 }
 
+/* Opens the device on `r`, runs the threads `fn` on `r` until a tenth of the iterations in
+ * milliseconds passed or one reported a bad result, stops and joins them, closes. */
+static int race_run(struct race *r, void *(*const *fn)(void *), int n)
+{
+	pthread_t th[8];
+	int c;
+
+	CHECK(n <= 8, "too many threads");
+	if (axidma_open(&r->d, dev_path))
+		FAIL("open %s: %s", dev_path, strerror(errno));
+	c = pick_chan(&r->d, AXI_DMA_DIR_MEM_TO_MEM);
+	CHECK(c >= 0, "no memcpy channel");
+	r->chan = (uint32_t)c;
+	for (int i = 0; i < n; i++)
+		CHECK(!pthread_create(&th[i], NULL, fn[i], r), "pthread_create");
+	for (long i = 0; i < iters * 10 && !atomic_load(&r->bad); i++)
+		usleep(1000);
+	atomic_store(&r->stop, 1);
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	axidma_close(&r->d);
+	return 0;
+}
+
 /* Submits and reaps small memcpys on the shared file; verifies what succeeded. */
 static void *race_submitter(void *arg)
 {
@@ -256,24 +280,11 @@ static void *race_closer(void *arg)
 static int t_race(void)
 {
 	struct race r = { 0 };
-	pthread_t th[5];
-	void *(*fn[5])(void *) = { race_submitter, race_submitter, race_blocker, race_canceller, race_closer };
+	void *(*const fn[])(void *) = { race_submitter, race_submitter, race_blocker, race_canceller, race_closer };
 	unsigned bufs, xfers;
-	int c;
 
-	if (axidma_open(&r.d, dev_path))
-		FAIL("open %s: %s", dev_path, strerror(errno));
-	c = pick_chan(&r.d, AXI_DMA_DIR_MEM_TO_MEM);
-	CHECK(c >= 0, "no memcpy channel");
-	r.chan = (uint32_t)c;
-	for (int i = 0; i < 5; i++)
-		CHECK(!pthread_create(&th[i], NULL, fn[i], &r), "pthread_create");
-	for (long i = 0; i < iters * 10 && !atomic_load(&r.bad); i++)
-		usleep(1000);
-	atomic_store(&r.stop, 1);
-	for (int i = 0; i < 5; i++)
-		pthread_join(th[i], NULL);
-	axidma_close(&r.d);
+	if (race_run(&r, fn, 5))
+		return -1;
 	printf("# race: %ld done, %ld cancelled, %ld timed out\n", atomic_load(&r.done),
 	       atomic_load(&r.cancelled), atomic_load(&r.timedout));
 	CHECK(!atomic_load(&r.bad), "%ld bad results, first: %s", atomic_load(&r.bad), r.why);
@@ -295,26 +306,18 @@ static int t_race(void)
  * copied would be another buffer's pattern).
  */
 struct fr {
-	struct axidma_dev d;
-	uint32_t chan;
+	struct race r; /* first: the threads get its address */
 	atomic_uint victim;
-	atomic_int stop;
-	atomic_long ok, gone, frees, bad;
-	char why[256];
+	atomic_long ok, gone, frees;
 };
-
-static void fr_bad(struct fr *r, const char *what, int e)
-{
-	if (atomic_fetch_add(&r->bad, 1) == 0)
-		snprintf(r->why, sizeof(r->why), "%s: %d (%s)", what, e, strerror(e < 0 ? -e : e));
-}
 
 /* Allocates a buffer, fills its first half with a pattern of its id (copies out of it read
  * that half, copies into it write the other), lets the others see its id for a moment,
  * frees it; again. */
 static void *fr_freer(void *arg)
 {
-	struct fr *r = arg;
+	struct fr *f = arg;
+	struct race *r = &f->r;
 	unsigned seed = 1;
 
 	while (!atomic_load(&r->stop)) {
@@ -322,16 +325,16 @@ static void *fr_freer(void *arg)
 		int e;
 
 		if (axidma_buf_alloc(&r->d, r->chan, 8192, &x)) {
-			fr_bad(r, "alloc", errno);
+			race_bad(r, "alloc", errno);
 			break;
 		}
 		fill(x.ptr, 4096, x.id);
-		atomic_store(&r->victim, x.id);
+		atomic_store(&f->victim, x.id);
 		usleep(rand_r(&seed) % 300);
 		e = axidma_buf_free(&r->d, &x);
 		if (e)
-			fr_bad(r, "free", e);
-		atomic_fetch_add(&r->frees, 1);
+			race_bad(r, "free", e);
+		atomic_fetch_add(&f->frees, 1);
 	}
 	return NULL;
 }
@@ -339,17 +342,18 @@ static void *fr_freer(void *arg)
 /* Copies out of and into whatever buffer the freer shows, blocking and non-blocking. */
 static void *fr_user(void *arg)
 {
-	struct fr *r = arg;
+	struct fr *f = arg;
+	struct race *r = &f->r;
 	struct axidma_buf s, t;
 	uint8_t want[4096];
 
 	if (axidma_buf_alloc(&r->d, r->chan, 4096, &s) || axidma_buf_alloc(&r->d, r->chan, 4096, &t)) {
-		fr_bad(r, "alloc", errno);
+		race_bad(r, "alloc", errno);
 		return NULL;
 	}
 	fill(s.ptr, 4096, 5);
 	while (!atomic_load(&r->stop)) {
-		uint32_t v = atomic_load(&r->victim);
+		uint32_t v = atomic_load(&f->victim);
 		struct axidma_buf vb = { .id = v, .chan = r->chan, .size = 8192 };
 		struct axi_dma_wait w;
 		int64_t id;
@@ -362,25 +366,25 @@ static void *fr_user(void *arg)
 		if (e == 0) {
 			fill(want, 4096, v);
 			if (memcmp(t.ptr, want, 4096))
-				fr_bad(r, "bytes copied from a buffer being freed differ", 0);
-			atomic_fetch_add(&r->ok, 1);
+				race_bad(r, "bytes copied from a buffer being freed differ", 0);
+			atomic_fetch_add(&f->ok, 1);
 		} else if (e == -ENOENT) {
-			atomic_fetch_add(&r->gone, 1);
+			atomic_fetch_add(&f->gone, 1);
 		} else {
-			fr_bad(r, "memcpy from the buffer being freed", e);
+			race_bad(r, "memcpy from the buffer being freed", e);
 		}
 		/* Into it, collected after the FREE may have happened. */
 		id = axidma_submit_memcpy(&r->d, r->chan, &vb, 4096, &s, 0, 4096, 7);
 		if (id >= 0) {
 			e = axidma_wait(&r->d, (uint64_t)id, 2000, &w);
 			if (e)
-				fr_bad(r, "wait for a copy into the buffer being freed", e);
+				race_bad(r, "wait for a copy into the buffer being freed", e);
 			else
-				atomic_fetch_add(&r->ok, 1);
+				atomic_fetch_add(&f->ok, 1);
 		} else if (id == -ENOENT) {
-			atomic_fetch_add(&r->gone, 1);
+			atomic_fetch_add(&f->gone, 1);
 		} else {
-			fr_bad(r, "submit into the buffer being freed", (int)id);
+			race_bad(r, "submit into the buffer being freed", (int)id);
 		}
 	}
 	axidma_buf_free(&r->d, &s);
@@ -390,29 +394,16 @@ static void *fr_user(void *arg)
 
 static int t_free_race(void)
 {
-	struct fr r = { 0 };
-	pthread_t th[3];
-	void *(*fn[3])(void *) = { fr_freer, fr_user, fr_user };
+	struct fr f = { 0 };
+	void *(*const fn[])(void *) = { fr_freer, fr_user, fr_user };
 	unsigned bufs, xfers;
-	int c;
 
-	if (axidma_open(&r.d, dev_path))
-		FAIL("open %s: %s", dev_path, strerror(errno));
-	c = pick_chan(&r.d, AXI_DMA_DIR_MEM_TO_MEM);
-	CHECK(c >= 0, "no memcpy channel");
-	r.chan = (uint32_t)c;
-	for (int i = 0; i < 3; i++)
-		CHECK(!pthread_create(&th[i], NULL, fn[i], &r), "pthread_create");
-	for (long i = 0; i < iters * 10 && !atomic_load(&r.bad); i++)
-		usleep(1000);
-	atomic_store(&r.stop, 1);
-	for (int i = 0; i < 3; i++)
-		pthread_join(th[i], NULL);
-	axidma_close(&r.d);
-	printf("# free_race: %ld frees, %ld copies done, %ld refused (ENOENT)\n", atomic_load(&r.frees),
-	       atomic_load(&r.ok), atomic_load(&r.gone));
-	CHECK(!atomic_load(&r.bad), "%ld bad results, first: %s", atomic_load(&r.bad), r.why);
-	CHECK(atomic_load(&r.ok) > 0 && atomic_load(&r.frees) > 0, "nothing raced");
+	if (race_run(&f.r, fn, 3))
+		return -1;
+	printf("# free_race: %ld frees, %ld copies done, %ld refused (ENOENT)\n", atomic_load(&f.frees),
+	       atomic_load(&f.ok), atomic_load(&f.gone));
+	CHECK(!atomic_load(&f.r.bad), "%ld bad results, first: %s", atomic_load(&f.r.bad), f.r.why);
+	CHECK(atomic_load(&f.ok) > 0 && atomic_load(&f.frees) > 0, "nothing raced");
 	EXPECT_OK(objects_drained(&bufs, &xfers));
 	CHECK(!bufs && !xfers, "after close: %u buffers, %u transfers alive", bufs, xfers);
 	return 0;
